@@ -1,0 +1,19 @@
+/**
+ * Licence/attribution text written next to every output folder (datasets.md, "Licences and attribution").
+ */
+export function emojiLicenceText(): string {
+  return `# Licences and attribution of data/emoji
+
+Built by tools/dataset/build-emoji.ts from installed npm packages. Not for bundling into the app build.
+
+| style / data | package | licence | attribution |
+|---|---|---|---|
+| captions (labels, tags) | emojibase-data@17.0.0 | MIT | Emojibase, data from Unicode CLDR (Unicode licence) |
+| noto | emoji-datasource-google@16.0.0 | Apache-2.0 (Noto Emoji graphics, Google) | Noto Emoji by Google, https://github.com/googlefonts/noto-emoji |
+| twemoji | @twemoji/svg@15.0.0 | CC-BY-4.0 (graphics) | Twemoji, Copyright Twitter, Inc and other contributors, CC-BY 4.0 |
+| openmoji | openmoji@17.0.0 | CC-BY-SA-4.0 | All emojis designed by OpenMoji (https://openmoji.org/) – the open-source emoji and icon project. License: CC BY-SA 4.0 — share-alike applies to these rasterised copies |
+| fluent | @lobehub/fluent-emoji-3d@1.1.0 | MIT | Microsoft Fluent Emoji (3D renders), https://github.com/microsoft/fluentui-emoji |
+
+The PNGs are resized, white-flattened renders of the package images (a modification, for the licences that ask).
+`;
+}
