@@ -1,0 +1,177 @@
+/**
+ * One direction (i2t or t2i) of ALBEF's contrastive loss over a candidate bank, with momentum
+ * distillation and USI's KD term (spec §1.8 steps 3–5, §2.1, §2.3 item 1):
+ *
+ *   p_s = softmax(q · K / τ)                       student row over the bank K = [in-batch momentum ; queue]
+ *   hard = pos / pos.sum(row)                       every column of the row's group is a positive (step 4)
+ *   y = α_r·softmax(q_m · K / τ) + (1−α_r)·hard     momentum teacher, same bank and τ (step 5)
+ *   L_itc = −Σ y·log p_s
+ *   L_kd  = KL(p_b ‖ p_s),  p_b = softmax(q_b · K_b / τ_b)   frozen base heads at temperature 1 (no T², §2.3 item 2)
+ *
+ * KD bank choice (§2.3 item 5): the base teacher scores its own query against the *base* features of the
+ * very same candidate columns (K_b, kept in a parallel queue), with its own stored τ_b. Scoring against
+ * the momentum bank would let the teacher's targets drift with the student, and the point of USI's fixed
+ * teacher here is to anchor the heads against drift on a small user dataset. Same columns, same order,
+ * so p_b and p_s are distributions over identical candidates.
+ *
+ * dL/ds = (p_s − y) + α_kd·(p_s − p_b) per row (CE and KL share ∂/∂s), scaled by `scale / rowsUsed`.
+ */
+import { matMul, matMulABt, type Vec, zerosLike } from './matmul';
+
+/** Column slot that is empty (queue not yet filled): excluded from every row. */
+export const EMPTY_GROUP = -1;
+
+export interface CandidateBank {
+  count: number;
+  /** [count, dim] momentum features (no gradient). */
+  features: Vec;
+  /** [count, dim] base-head features of the same columns; null when KD is off. */
+  baseFeatures: Vec | null;
+  /** Group of each column; EMPTY_GROUP = unused slot. */
+  group: Int32Array;
+  /**
+   * 1 = a caption the user rejected for its image: never a positive, and shown only to rows of its own
+   * group (it is known to be wrong for that image, nothing is known about other images).
+   */
+  negativeOnly: Uint8Array;
+}
+
+export interface QueryRows {
+  count: number;
+  /** [count, dim] student features (the ones with gradient). */
+  features: Vec;
+  /** [count, dim] momentum features of the same rows; null when no row uses MoD. */
+  momentumFeatures: Vec | null;
+  /** [count, dim] base-head features of the same rows; null when KD is off. */
+  baseFeatures: Vec | null;
+  /** EMPTY_GROUP = no row here (e.g. the t2i row of a rejected caption). */
+  group: Int32Array;
+  /** Per-row MoD weight α_r (0 = pure hard targets). */
+  alpha: Float64Array;
+}
+
+export interface CandidateLossOptions {
+  dim: number;
+  temp: number;
+  /**
+   * τ for the momentum teacher's logits. ALBEF uses the student's `temp` under no_grad; passing its value
+   * here makes that stop-gradient explicit (dTemp flows through the student logits only).
+   */
+  teacherTemp: number;
+  baseTemp: number;
+  alphaKd: number;
+  /** Multiplies loss and gradients (0.5 to average the two directions). */
+  scale: number;
+}
+
+export interface CandidateLossResult {
+  /** Scaled mean over used rows. */
+  itc: number;
+  /** Scaled mean KL over used rows (not yet multiplied by α_kd). */
+  kd: number;
+  rowsUsed: number;
+  /** [rows, dim] dL/dq, where L = itc + α_kd·kd. */
+  dQuery: Vec;
+  /** dL/dτ through the student logits only (teacher logits are no-grad, as in ALBEF). */
+  dTemp: number;
+}
+
+/** Softmax of a row in place over allowed columns (others must already be −Infinity); returns log Σ exp. */
+function logSumExp(row: Float64Array, n: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (row[j]! > max) max = row[j]!;
+  if (max === -Infinity) return -Infinity;
+  let s = 0;
+  for (let j = 0; j < n; j++) s += Math.exp(row[j]! - max);
+  return max + Math.log(s);
+}
+
+export function candidateLoss(rows: QueryRows, bank: CandidateBank, o: CandidateLossOptions): CandidateLossResult {
+  const R = rows.count;
+  const C = bank.count;
+  const { dim, temp, teacherTemp, baseTemp, alphaKd } = o;
+  const useKd = alphaKd > 0;
+  if (useKd && (!rows.baseFeatures || !bank.baseFeatures)) throw new Error('candidateLoss: KD needs base features');
+  let useMod = false;
+  for (let r = 0; r < R; r++) if (rows.alpha[r]! > 0) useMod = true;
+  if (useMod && !rows.momentumFeatures) throw new Error('candidateLoss: MoD needs momentum features');
+
+  const dots = zerosLike(rows.features, R * C);
+  matMulABt(rows.features, bank.features, dots, R, C, dim);
+  const teacherDots = useMod ? zerosLike(dots, R * C) : null;
+  if (teacherDots) matMulABt(rows.momentumFeatures!, bank.features, teacherDots, R, C, dim);
+  const baseDots = useKd ? zerosLike(dots, R * C) : null;
+  if (baseDots) matMulABt(rows.baseFeatures!, bank.baseFeatures!, baseDots, R, C, dim);
+
+  // Which rows count: a row needs its own group and at least one positive column.
+  const rowUsed = new Uint8Array(R);
+  let rowsUsed = 0;
+  for (let r = 0; r < R; r++) {
+    const g = rows.group[r]!;
+    if (g === EMPTY_GROUP) continue;
+    for (let j = 0; j < C; j++) {
+      if (bank.group[j] === g && bank.negativeOnly[j] === 0) {
+        rowUsed[r] = 1;
+        rowsUsed++;
+        break;
+      }
+    }
+  }
+
+  const grad = zerosLike(dots, R * C); // dL/ds (s = logits after /τ)
+  let itc = 0;
+  let kd = 0;
+  let dTemp = 0;
+  const s = new Float64Array(C);
+  const t = new Float64Array(C);
+  const b = new Float64Array(C);
+  const w = rowsUsed > 0 ? o.scale / rowsUsed : 0;
+  const invT = 1 / temp;
+  const invTm = 1 / teacherTemp;
+  const invTb = 1 / baseTemp;
+  for (let r = 0; r < R; r++) {
+    if (!rowUsed[r]) continue;
+    const g = rows.group[r]!;
+    const off = r * C;
+    let positives = 0;
+    for (let j = 0; j < C; j++) {
+      const cg = bank.group[j]!;
+      const allowed = cg !== EMPTY_GROUP && (bank.negativeOnly[j] === 0 || cg === g);
+      s[j] = allowed ? dots[off + j]! * invT : -Infinity;
+      if (teacherDots) t[j] = allowed ? teacherDots[off + j]! * invTm : -Infinity;
+      if (baseDots) b[j] = allowed ? baseDots[off + j]! * invTb : -Infinity;
+      if (allowed && cg === g && bank.negativeOnly[j] === 0) positives++;
+    }
+    const lseS = logSumExp(s, C);
+    const alpha = rows.alpha[r]!;
+    const lseT = teacherDots && alpha > 0 ? logSumExp(t, C) : 0;
+    const lseB = baseDots ? logSumExp(b, C) : 0;
+    let rowItc = 0;
+    let rowKd = 0;
+    for (let j = 0; j < C; j++) {
+      if (s[j] === -Infinity) continue;
+      const logPs = s[j]! - lseS;
+      const ps = Math.exp(logPs);
+      const hard = bank.group[j] === g && bank.negativeOnly[j] === 0 ? 1 / positives : 0;
+      const y = alpha > 0 ? alpha * Math.exp(t[j]! - lseT) + (1 - alpha) * hard : hard;
+      rowItc -= y * logPs;
+      let gj = ps - y;
+      if (baseDots) {
+        const logPb = b[j]! - lseB;
+        const pb = Math.exp(logPb);
+        if (pb > 0) rowKd += pb * (logPb - logPs);
+        gj += alphaKd * (ps - pb);
+      }
+      gj *= w;
+      grad[off + j] = gj;
+      dTemp -= gj * s[j]! * invT; // ∂s/∂τ = −s/τ
+    }
+    itc += rowItc;
+    kd += rowKd;
+  }
+  // dq = (dL/ds · K) / τ
+  const dQuery = zerosLike(rows.features, R * dim);
+  matMul(grad, bank.features, dQuery, R, dim, C);
+  for (let i = 0; i < dQuery.length; i++) dQuery[i] = dQuery[i]! * invT;
+  return { itc: itc * w, kd: kd * w, rowsUsed, dQuery, dTemp };
+}
