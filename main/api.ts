@@ -1,0 +1,170 @@
+/**
+ * THE contract between the UI and the engine (DESIGN.md §2): every request, response and event, typed once.
+ *
+ * Layer: "common" — this file may import only `zod`. No `node:*`, no `electron`, no DOM (lint-enforced),
+ * because it is loaded by the Electron main process, the browser host, the preload and the renderer alike.
+ *
+ * ## Adding a method (a 2-place change)
+ * 1. Declare it in `methods` below: `'area.verb': { input: z.object(...), output: z.object(...) }`.
+ * 2. Implement it in the handlers of its area (`main/handlers/<area>.ts`, returned by `createHandlers`).
+ *    `ApiHandlers` requires a handler for every method, so `npm run typecheck` fails until step 2 is done.
+ * Both transports (Electron IPC in `main/index.ts`, HTTP + WebSocket in `main/server.ts`) and the renderer's client
+ * pick the new method up with no further change. Inputs are validated before the handler runs and outputs after it
+ * returns (`main/api-binding.ts`), so a handler receives parsed, typed data and may trust it.
+ *
+ * ## Adding an event (a 2-place change)
+ * 1. Declare its payload in `events` below: `'area.happened': z.object(...)`.
+ * 2. Emit it from a handler or job with `ctx.events.emit('area.happened', payload)` (see `main/event-hub.ts`).
+ * The renderer subscribes with `client.on('area.happened', listener)`.
+ *
+ * ## Errors
+ * Every failure that crosses the boundary is an `ApiErrorShape` `{ name: 'ApiError', code, message, field? }`.
+ * Match on `code`, never on `instanceof` (the error has crossed a process boundary). Handlers throw
+ * `new ApiError(code, message, field)` for failures a person can act on; anything else becomes `internal`.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared value schemas: reuse these in method declarations so that the UI and the engine agree on units.
+
+/** Which transport a call came through; the renderer shows it in its status line. */
+export const transportSchema = z.enum(['ipc', 'http']);
+export type Transport = z.infer<typeof transportSchema>;
+
+/** Milliseconds since the Unix epoch. */
+export const epochMsSchema = z.number().int().nonnegative();
+
+// ---------------------------------------------------------------------------------------------------------------
+// Methods: name → { input, output }. Names are `area.verb` in camelCase.
+
+export const methods = {
+  /** Facts about the running app: version, transport, runtime and the open library (if any). */
+  'app.info': {
+    input: z.object({}).strict(),
+    output: z.object({
+      name: z.literal('pairscope'),
+      version: z.string(),
+      transport: transportSchema,
+      /** `electron` when the Electron shell runs the engine, `node` under the browser host / CLI. */
+      host: z.enum(['electron', 'node']),
+      node: z.string(),
+      platform: z.string(),
+      arch: z.string(),
+      /** Absolute path of the open library, or null while none is open. */
+      libraryPath: z.string().nullable(),
+      startedAt: epochMsSchema,
+    }),
+  },
+  /** Echo: proves a request round-trips through validation, handler and transport; emits `app.pinged`. */
+  'app.ping': {
+    input: z.object({ message: z.string().max(1000) }).strict(),
+    output: z.object({ message: z.string(), receivedAt: epochMsSchema }),
+  },
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events: name → payload schema. Pushed to every connected UI (webContents.send / WebSocket).
+
+export const events = {
+  /** Sent after every `app.ping`, to every connected UI: proves the event path end to end. */
+  'app.pinged': z.object({ message: z.string(), at: epochMsSchema, transport: transportSchema }),
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Types inferred from the tables above. Nothing below needs editing when a method or event is added.
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+/** One event as it travels over a transport. */
+export type EventMessage = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+/** Per-call facts a handler may need (never the transport object itself). */
+export interface CallContext {
+  transport: Transport;
+}
+
+/** One handler per method; the binding validates input before and output after it. */
+export type ApiHandlers = {
+  [M in MethodName]: (input: MethodParsedInput<M>, call: CallContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+/**
+ * Codes every transport knows. Engine areas add their own specific codes (e.g. `library_locked`,
+ * `bundle_checksum`); those travel unchanged and map to HTTP 422.
+ */
+export const coreErrorCodes = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  unknown_method: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  internal: 500,
+  unavailable: 503,
+} as const;
+export type CoreErrorCode = keyof typeof coreErrorCodes;
+
+export const apiErrorShapeSchema = z.object({
+  name: z.literal('ApiError'),
+  code: z.string(),
+  message: z.string(),
+  /** Dotted path of the offending field (`input.items[3].caption`) when one field is to blame. */
+  field: z.string().optional(),
+});
+export type ApiErrorShape = z.infer<typeof apiErrorShapeSchema>;
+
+/** HTTP status for an error code: core codes as listed, any other (domain) code is 422. */
+export function httpStatusOf(code: string): number {
+  return (coreErrorCodes as Record<string, number>)[code] ?? 422;
+}
+
+/** Throw this from a handler for a failure a person can act on; `message` names the file, row or field. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  toShape(): ApiErrorShape {
+    return { name: 'ApiError', code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
+  }
+}
+
+/** Recognises an error by shape, so it works after crossing IPC/HTTP (no `instanceof`). */
+export function isApiErrorShape(value: unknown): value is ApiErrorShape {
+  return apiErrorShapeSchema.safeParse(value).success;
+}
+
+/** What every transport carries back for a call. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorShape };
+
+/** The object the Electron preload exposes as `window.pairscope` (see preload/index.ts). */
+export interface PairscopeBridge {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<ApiResult<MethodOutput<M>>>;
+  /** Registers a listener for every event; returns the function that removes it. */
+  subscribe(listener: (event: EventMessage) => void): () => void;
+}

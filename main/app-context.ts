@@ -1,0 +1,16 @@
+/**
+ * What the handlers of every area are given (constructor injection, style.md §"VS Code"): built once per process
+ * by a composition root (main/server.ts via the CLI, or main/index.ts in Electron) and disposed by it.
+ * Engine areas add their services here (e.g. `library: Library | null`) when they land.
+ */
+import type { EventEmitter } from './event-hub';
+
+export interface AppContext {
+  version: string;
+  /** Which process runs the engine; the transport of each call is in `CallContext`. */
+  host: 'electron' | 'node';
+  startedAt: number;
+  /** Absolute path of the library to open, or null (see main/default-library.ts). */
+  libraryPath: string | null;
+  events: EventEmitter;
+}

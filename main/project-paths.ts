@@ -1,0 +1,17 @@
+/**
+ * Where the checked-out project's folders are, for Node-run code (CLI, browser host, tests). The Electron build
+ * does not use this: electron-vite bundles main/ into out/main and resolves files relative to that.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Output of `npm run build:renderer` (and of electron-vite's renderer build): what the browser host serves. */
+export const rendererBuildDir = path.join(projectRoot, 'out', 'renderer');
+
+export function readProjectVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
