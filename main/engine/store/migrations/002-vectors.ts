@@ -5,6 +5,7 @@ import type { Migration } from './migration';
  * and the HNSW graph as a derived blob split in chunks (one SQLite value is capped at 1 GB; a 1M graph
  * is larger). `vector_revisions` is bumped by triggers on every embedding change, so a stored graph whose
  * revision differs from the rows is known to be stale (DESIGN.md §5: a mismatch means "rebuild").
+ * Embedding ids are the HNSW labels, hence AUTOINCREMENT: a deleted label is never handed out again.
  */
 export const migration002: Migration = {
   version: 2,
@@ -23,7 +24,7 @@ CREATE TABLE features (
 ) STRICT;
 
 CREATE TABLE embeddings (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   model_version_id INTEGER NOT NULL REFERENCES model_versions (id) ON DELETE CASCADE,
   space TEXT NOT NULL CHECK (space IN ('image', 'text')),
   media_id INTEGER REFERENCES media (id) ON DELETE CASCADE,

@@ -1,0 +1,259 @@
+import hnswlib from 'hnswlib-node';
+import type { LibraryStore } from '../store/library-store';
+import type { VectorSpace } from '../store/media-filter';
+import { exactTopK, type Neighbour } from './exact-search';
+import { fileChunks, withTempGraphFile, writeChunks } from './graph-blob';
+
+const { HierarchicalNSW } = hnswlib;
+type Hnsw = InstanceType<typeof HierarchicalNSW>;
+
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+  /** Query-time beam width; chosen by bench/index for recall@10 ≥ 0.98 (docs/benchmarks.md). */
+  efSearch: number;
+  seed: number;
+}
+
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 200, efSearch: 128, seed: 100 };
+
+/** Why an index was rebuilt instead of loaded; a person sees this (DESIGN.md §5, issue #6 "says so"). */
+export type RebuildReason = 'missing' | 'stale' | 'corrupt';
+
+export type IndexOpenStatus =
+  | { state: 'empty' }
+  | { state: 'loaded'; elementCount: number; ms: number }
+  | { state: 'rebuilt'; reason: RebuildReason; detail: string; elementCount: number; ms: number };
+
+export interface VectorIndexOptions {
+  dim: number;
+  params?: Partial<HnswParams>;
+  /** Below this many live vectors, search is exact over the rows (HNSW buys nothing there). */
+  exactBelow?: number;
+  onStatus?: (status: IndexOpenStatus) => void;
+}
+
+interface StoredParams extends HnswParams {
+  dim: number;
+  deletedCount: number;
+}
+
+/**
+ * The HNSW index of one (model version, space): vectors are `embeddings` rows, the graph is a derived,
+ * checksummed blob in the same database (DESIGN.md §5). Inner product on L2-normalised vectors, so
+ * score = cosine similarity. Labels are embedding row ids. Call `add`/`delete` after the rows commit.
+ *
+ * @example
+ *   const index = VectorIndex.open(store, mv.id, 'image', { dim: 256 });
+ *   if (index.status.state === 'rebuilt') report(index.status.reason);
+ *   const hits = index.search(queryEmbedding, 10);
+ */
+export class VectorIndex {
+  private hnsw: Hnsw | null = null;
+  private deletedCount = 0;
+  private dirty = false;
+  private disposed = false;
+  readonly params: HnswParams;
+  readonly exactBelow: number;
+  status: IndexOpenStatus = { state: 'empty' };
+
+  private constructor(
+    private readonly store: LibraryStore,
+    readonly modelVersionId: number,
+    readonly space: VectorSpace,
+    readonly dim: number,
+    params: HnswParams,
+    exactBelow: number,
+  ) {
+    this.params = params;
+    this.exactBelow = exactBelow;
+  }
+
+  /** Loads the stored graph, or rebuilds it from the rows when it is missing, stale or corrupt — and says which. */
+  static open(store: LibraryStore, modelVersionId: number, space: VectorSpace, options: VectorIndexOptions): VectorIndex {
+    const params = { ...DEFAULT_HNSW_PARAMS, ...options.params };
+    const index = new VectorIndex(store, modelVersionId, space, options.dim, params, options.exactBelow ?? 1000);
+    index.status = index.loadOrRebuild();
+    options.onStatus?.(index.status);
+    return index;
+  }
+
+  /** Live vectors (marked-deleted ones excluded). */
+  get size(): number {
+    return this.hnsw ? this.hnsw.getCurrentCount() - this.deletedCount : 0;
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** Adds or replaces one vector; grows the capacity by doubling when full. */
+  add(label: number, vector: Float32Array): void {
+    this.checkVector(vector);
+    const h = this.ensureHnsw(1024);
+    if (h.getCurrentCount() >= h.getMaxElements()) h.resizeIndex(Math.max(1024, h.getMaxElements() * 2));
+    h.addPoint(Array.from(vector), label);
+    this.dirty = true;
+  }
+
+  /** Marks a label deleted (hnswlib keeps the node for graph connectivity); false if it was not live. */
+  delete(label: number): boolean {
+    if (!this.hnsw) return false;
+    try {
+      this.hnsw.markDelete(label);
+    } catch {
+      return false;
+    }
+    this.deletedCount++;
+    this.dirty = true;
+    return true;
+  }
+
+  /**
+   * k nearest by inner product. `accept` restricts results (hnswlib's filtered search, so the beam keeps
+   * looking until k accepted labels are found). Small sets go exact over the rows.
+   */
+  search(query: Float32Array, k: number, accept?: (label: number) => boolean): Neighbour[] {
+    this.checkVector(query);
+    const h = this.hnsw;
+    if (!h || this.size === 0 || k <= 0) return [];
+    if (this.size < this.exactBelow) {
+      const rows = this.store.vectors.iterate(this.modelVersionId, this.space);
+      return exactTopK(query, accept ? filterRows(rows, accept) : rows, k);
+    }
+    const kk = Math.min(k, this.size);
+    h.setEf(Math.max(this.params.efSearch, kk));
+    const r = h.searchKnn(Array.from(query), kk, accept);
+    return r.neighbors.map((label, i) => ({ label, score: 1 - r.distances[i]! }));
+  }
+
+  /** Exact k-NN over the stored rows (all, or the given labels): the reference for verification and filters. */
+  searchExact(query: Float32Array, k: number, labels?: readonly number[]): Neighbour[] {
+    this.checkVector(query);
+    const rows = labels ? this.store.vectors.byLabels(labels) : this.store.vectors.iterate(this.modelVersionId, this.space);
+    return exactTopK(query, rows, k);
+  }
+
+  /** Writes the graph blob with its count, revision and checksum, if anything changed since the last write. */
+  persist(force = false): boolean {
+    if (!this.hnsw || (!this.dirty && !force)) return false;
+    const h = this.hnsw;
+    // Many tombstones slow search and waste space: compact by rebuilding from the rows first.
+    if (this.deletedCount > 1000 && this.deletedCount > h.getCurrentCount() / 4) this.rebuild();
+    const stored: StoredParams = { ...this.params, dim: this.dim, deletedCount: this.deletedCount };
+    withTempGraphFile((file) => {
+      this.hnsw!.writeIndexSync(file);
+      const { chunks, finish } = fileChunks(file);
+      this.store.transaction(() => {
+        const revision = this.store.graphs.revision(this.modelVersionId, this.space);
+        this.store.graphs.write(
+          this.modelVersionId,
+          this.space,
+          { elementCount: this.size, revision, params: stored },
+          chunks,
+          finish,
+        );
+      });
+    });
+    this.dirty = false;
+    return true;
+  }
+
+  /** Rebuilds the graph from the rows (e.g. after a fine-tune re-projected every vector). */
+  rebuild(): number {
+    const count = this.store.vectors.count(this.modelVersionId, this.space);
+    const h = new HierarchicalNSW('ip', this.dim);
+    h.initIndex({
+      maxElements: Math.max(1024, Math.ceil(count * 1.25)),
+      m: this.params.m,
+      efConstruction: this.params.efConstruction,
+      randomSeed: this.params.seed,
+    });
+    for (const { label, vector } of this.store.vectors.iterate(this.modelVersionId, this.space)) {
+      h.addPoint(Array.from(vector), label);
+    }
+    this.hnsw = h;
+    this.deletedCount = 0;
+    this.dirty = true;
+    return count;
+  }
+
+  /** Persists pending changes (unless told not to), then frees the native index. */
+  dispose(options: { persist?: boolean } = {}): void {
+    if (this.disposed) return;
+    if (options.persist ?? true) this.persist();
+    this.disposed = true;
+    this.hnsw = null;
+  }
+
+  private loadOrRebuild(): IndexOpenStatus {
+    const t0 = performance.now();
+    const rows = this.store.vectors.count(this.modelVersionId, this.space);
+    const revision = this.store.graphs.revision(this.modelVersionId, this.space);
+    const meta = this.store.graphs.meta(this.modelVersionId, this.space);
+    const rebuilt = (reason: RebuildReason, detail: string): IndexOpenStatus => {
+      const elementCount = this.rebuild();
+      this.persist(true);
+      return { state: 'rebuilt', reason, detail, elementCount, ms: performance.now() - t0 };
+    };
+    if (!meta) {
+      if (rows === 0) {
+        this.ensureHnsw(1024);
+        return { state: 'empty' };
+      }
+      return rebuilt('missing', `no stored graph for ${rows} vectors`);
+    }
+    if (meta.revision !== revision || meta.elementCount !== rows) {
+      return rebuilt(
+        'stale',
+        `stored graph has ${meta.elementCount} vectors at revision ${meta.revision}; the library has ${rows} at revision ${revision}`,
+      );
+    }
+    const stored = meta.params as StoredParams;
+    try {
+      withTempGraphFile((file) => {
+        const got = writeChunks(file, this.store.graphs.chunks(this.modelVersionId, this.space));
+        if (got.byteLength !== meta.byteLength || got.checksum !== meta.checksum) {
+          throw new Error(
+            `checksum mismatch (stored ${meta.byteLength} bytes sha256 ${meta.checksum.slice(0, 12)}…, read ` +
+              `${got.byteLength} bytes sha256 ${got.checksum.slice(0, 12)}…)`,
+          );
+        }
+        if (stored.dim !== this.dim) throw new Error(`graph has dimension ${stored.dim}, expected ${this.dim}`);
+        const h = new HierarchicalNSW('ip', this.dim);
+        h.readIndexSync(file);
+        if (h.getCurrentCount() - stored.deletedCount !== rows) {
+          throw new Error(`graph holds ${h.getCurrentCount() - stored.deletedCount} live vectors, rows ${rows}`);
+        }
+        this.hnsw = h;
+        this.deletedCount = stored.deletedCount;
+      });
+    } catch (e) {
+      return rebuilt('corrupt', `stored graph unusable: ${(e as Error).message}`);
+    }
+    return { state: 'loaded', elementCount: rows, ms: performance.now() - t0 };
+  }
+
+  private ensureHnsw(capacity: number): Hnsw {
+    if (this.disposed) throw new Error('VectorIndex used after dispose()');
+    if (!this.hnsw) {
+      const h = new HierarchicalNSW('ip', this.dim);
+      h.initIndex({
+        maxElements: capacity,
+        m: this.params.m,
+        efConstruction: this.params.efConstruction,
+        randomSeed: this.params.seed,
+      });
+      this.hnsw = h;
+    }
+    return this.hnsw;
+  }
+
+  private checkVector(v: Float32Array): void {
+    if (v.length !== this.dim) throw new RangeError(`vector has ${v.length} dimensions, index expects ${this.dim}`);
+  }
+}
+
+function* filterRows<T extends { label: number }>(rows: Iterable<T>, accept: (label: number) => boolean): Generator<T> {
+  for (const r of rows) if (accept(r.label)) yield r;
+}
