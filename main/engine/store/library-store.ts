@@ -1,5 +1,6 @@
 import { CaptionQueries } from './caption-queries';
 import { GraphQueries } from './graph-queries';
+import { IngestQueries } from './ingest-queries';
 import { JobQueries } from './job-queries';
 import { openLibraryDatabase, translateSqliteError, type LibraryDatabase, type OpenDatabaseOptions } from './library-database';
 import { MediaQueries } from './media-queries';
@@ -24,6 +25,7 @@ export class LibraryStore {
   readonly modelVersions: ModelVersionQueries;
   readonly jobs: JobQueries;
   readonly settings: SettingQueries;
+  readonly ingest: IngestQueries;
   private closed = false;
 
   private constructor(private readonly database: LibraryDatabase) {
@@ -36,6 +38,7 @@ export class LibraryStore {
       this.modelVersions = new ModelVersionQueries(db);
       this.jobs = new JobQueries(db);
       this.settings = new SettingQueries(db);
+      this.ingest = new IngestQueries(db);
     } catch (e) {
       throw translateSqliteError(e, database.file);
     }

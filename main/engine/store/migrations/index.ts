@@ -1,6 +1,7 @@
 import { migration001 } from './001-media-captions';
 import { migration002 } from './002-vectors';
+import { migration003 } from './003-job-errors';
 import type { Migration } from './migration';
 
 /** Every migration, in order. A new schema step is a new numbered file appended here. */
-export const migrations: readonly Migration[] = [migration001, migration002];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003];
