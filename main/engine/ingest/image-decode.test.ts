@@ -6,7 +6,8 @@ import sharp from 'sharp';
 import { decodeImage, ImageDecodeError } from './image-decode';
 import { sniffImageFormat, describeContent } from './sniff';
 import { ThumbnailCache } from './thumbnails';
-import { modelInput } from './model-input';
+import { modelInput, modelRgb } from './model-input';
+import { decodeImage as runtimeDecode } from '../model/preprocess';
 import { readExif } from './exif';
 import { jpegWithExif, patternImage, pngClaimingSize, truncatedJpeg } from './test-images';
 import { hashBytes } from './content-hash';
@@ -104,5 +105,15 @@ describe('thumbnails and model input from one decode', () => {
     expect(x.length).toBe(3 * 64);
     // White: (1 − 0.5)/0.5 = 1 on R and B, (1 − 0.5)/0.25 = 2 on G.
     expect([x[0], x[64], x[128], x[191]]).toEqual([1, 2, 1, 1]);
+  });
+
+  it('gives the model exactly the pixels of the runtime preprocessing for images up to the working size', async () => {
+    const spec = { resolution: 32, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], background: [255, 255, 255] } as const;
+    const withAlpha = await sharp(await patternImage(4, 'png', 120)).ensureAlpha(0.5).png().toBuffer();
+    for (const [bytes, format] of [[await patternImage(5, 'jpeg', 200), 'jpeg'], [withAlpha, 'png'], [await jpegWithExif(), 'jpeg']] as const) {
+      const ours = await modelRgb(await decodeImage(bytes, format), spec);
+      const runtime = await runtimeDecode(bytes, spec);
+      expect(Buffer.from(ours).equals(Buffer.from(runtime.rgb))).toBe(true);
+    }
   });
 });

@@ -16,9 +16,11 @@ export interface DecodeLimits {
   maxPixels: number;
   /** Long side of the decoded working image (the lightbox size); larger images are shrunk on load. */
   workingLongSide: number;
+  /** libvips work on one image is abandoned after this many seconds. */
+  timeoutSeconds: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 150_000_000, workingLongSide: 1600 };
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 150_000_000, workingLongSide: 1600, timeoutSeconds: 20 };
 
 export interface DecodedImage {
   /** Oriented size of the original image (after EXIF rotation). */
@@ -75,7 +77,10 @@ export async function decodeImage(bytes: Buffer, format: ImageFormat, limits: De
   const density = format === 'svg' ? Math.min(2400, Math.max(72, (72 * limits.workingLongSide) / Math.max(w, h))) : undefined;
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', density })
+      // A crafted SVG or TIFF can keep libvips busy for minutes; the file is abandoned instead.
+      .timeout({ seconds: limits.timeoutSeconds })
       .rotate()
+      .toColourspace('srgb')
       .resize({ width: limits.workingLongSide, height: limits.workingLongSide, fit: 'inside', withoutEnlargement: format !== 'svg' })
       .ensureAlpha()
       .raw()

@@ -1,33 +1,41 @@
 /**
- * The model's pixel input from the decoded working copy, as the bundle manifest prescribes (docs/bundle-format.md
- * `image`): alpha composited on `background`, squashed to R×R with a bicubic kernel (no crop, spec §1.7), then
- * (x/255 − mean)/std in CHW float32.
+ * The model's pixel input from the decoded working copy, the way the runtime's own preprocessing does it
+ * (main/engine/model/preprocess.ts, spec §1.7): alpha composited on the bundle's background at the decoded
+ * size, then squashed to R×R with the Pillow-exact bicubic resampler (libvips' cubic for big sources, as
+ * there), then ToTensor + Normalize with the runtime's `normaliseInto`. For sources no larger than the
+ * working size (1600 px) this is bit-identical to the runtime's path; bigger photos are squashed from the
+ * 1600 px working copy instead of from full size (one decode instead of two; a sub-1/255 difference).
  *
- * @example const chw = await modelInput(decoded, manifest.image) // Float32Array(3*R*R)
+ * @example await modelInputInto(decoded, imageSpecOf(manifest), batch, 3) // writes sample 3 of an NCHW batch
  */
-import { fromDecoded, type DecodedImage } from './image-decode';
+import sharp from 'sharp';
+import { normaliseInto, type ImageSpec } from '../model/preprocess';
+import { resizeBicubicRgb } from '../model/resample';
+import type { DecodedImage } from './image-decode';
 
-export interface ImagePreprocessSpec {
-  resolution: number;
-  mean: readonly [number, number, number] | readonly number[];
-  std: readonly [number, number, number] | readonly number[];
-  background: readonly [number, number, number] | readonly number[];
-}
+/** Same threshold as the runtime's `exactResizeMaxPixels`. */
+const EXACT_RESIZE_MAX_PIXELS = 2_500_000;
 
-export async function modelInput(image: DecodedImage, spec: ImagePreprocessSpec): Promise<Float32Array> {
-  const r = spec.resolution;
-  const [br, bg, bb] = spec.background as [number, number, number];
-  const rgb = await fromDecoded(image)
-    .flatten({ background: { r: br, g: bg, b: bb } })
-    .resize({ width: r, height: r, fit: 'fill', kernel: 'cubic' })
+export async function modelRgb(image: DecodedImage, spec: ImageSpec): Promise<Uint8Array> {
+  const R = spec.resolution;
+  const { rgba, rgbaWidth: w, rgbaHeight: h } = image;
+  const [r, g, b] = spec.background;
+  const flat = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+    .flatten({ background: { r, g, b } })
+    .removeAlpha()
     .raw()
     .toBuffer();
-  const plane = r * r;
-  const out = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c++) {
-    const scale = 1 / (255 * spec.std[c]!);
-    const shift = spec.mean[c]! / spec.std[c]!;
-    for (let i = 0; i < plane; i++) out[c * plane + i] = rgb[i * 3 + c]! * scale - shift;
-  }
+  if (w * h <= EXACT_RESIZE_MAX_PIXELS) return resizeBicubicRgb(flat, w, h, R, R);
+  return sharp(flat, { raw: { width: w, height: h, channels: 3 } }).resize(R, R, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer();
+}
+
+export async function modelInputInto(image: DecodedImage, spec: ImageSpec, out: Float32Array, index: number): Promise<void> {
+  normaliseInto(await modelRgb(image, spec), spec, out, index);
+}
+
+/** One image as a [3,R,R] tensor (tests and single-image queries). */
+export async function modelInput(image: DecodedImage, spec: ImageSpec): Promise<Float32Array> {
+  const out = new Float32Array(3 * spec.resolution * spec.resolution);
+  await modelInputInto(image, spec, out, 0);
   return out;
 }
