@@ -15,7 +15,7 @@ export interface HnswParams {
   seed: number;
 }
 
-export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 200, efSearch: 128, seed: 100 };
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 32, efConstruction: 200, efSearch: 256, seed: 100 };
 
 /** Why an index was rebuilt instead of loaded; a person sees this (DESIGN.md §5, issue #6 "says so"). */
 export type RebuildReason = 'missing' | 'stale' | 'corrupt';
@@ -113,7 +113,7 @@ export class VectorIndex {
    * k nearest by inner product. `accept` restricts results (hnswlib's filtered search, so the beam keeps
    * looking until k accepted labels are found). Small sets go exact over the rows.
    */
-  search(query: Float32Array, k: number, accept?: (label: number) => boolean): Neighbour[] {
+  search(query: Float32Array, k: number, accept?: (label: number) => boolean, efSearch = this.params.efSearch): Neighbour[] {
     this.checkVector(query);
     const h = this.hnsw;
     if (!h || this.size === 0 || k <= 0) return [];
@@ -122,7 +122,7 @@ export class VectorIndex {
       return exactTopK(query, accept ? filterRows(rows, accept) : rows, k);
     }
     const kk = Math.min(k, this.size);
-    h.setEf(Math.max(this.params.efSearch, kk));
+    h.setEf(Math.max(efSearch, kk));
     const r = h.searchKnn(Array.from(query), kk, accept);
     return r.neighbors.map((label, i) => ({ label, score: 1 - r.distances[i]! }));
   }
