@@ -97,77 +97,31 @@ export function matMulABt(a: Vec, b: Vec, c: Vec, m: number, n: number, k: numbe
   }
 }
 
+/** Bᵀ of a row-major [rows, cols] matrix, into `out` ([cols, rows]). */
+export function transpose(b: Vec, rows: number, cols: number, out: Vec): Vec {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = b[o + c]!;
+  }
+  return out;
+}
+
 /**
- * C[m,n] (+)= A[m,k] · B[k,n]  (gradient wrt a linear layer's input: dX = dY·W).
- * Row-axpy form, 4 rows of B per pass: one load/store of C per 4 multiply-adds.
+ * C[m,n] (+)= A[m,k] · B[k,n]  (gradient wrt a linear layer's input: dX = dY·W; dq = dS·K).
+ * Transposes B once (k·n copies) to reuse the dot-product kernel, which does 8 multiply-adds per 6 loads
+ * against 4 per 6 for the row-axpy form — measured about 1.5–2× faster here.
  */
 export function matMul(a: Vec, b: Vec, c: Vec, m: number, n: number, k: number, accumulate = false): void {
-  if (!accumulate) c.fill(0, 0, m * n);
-  const k4 = k - (k % 4);
-  for (let i = 0; i < m; i++) {
-    const ci = i * n;
-    const ai = i * k;
-    let p = 0;
-    for (; p < k4; p += 4) {
-      const x0 = a[ai + p]!;
-      const x1 = a[ai + p + 1]!;
-      const x2 = a[ai + p + 2]!;
-      const x3 = a[ai + p + 3]!;
-      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
-      const b0 = p * n;
-      const b1 = b0 + n;
-      const b2 = b1 + n;
-      const b3 = b2 + n;
-      for (let j = 0; j < n; j++) {
-        c[ci + j] = c[ci + j]! + x0 * b[b0 + j]! + x1 * b[b1 + j]! + x2 * b[b2 + j]! + x3 * b[b3 + j]!;
-      }
-    }
-    for (; p < k; p++) {
-      const x = a[ai + p]!;
-      if (x === 0) continue;
-      const b0 = p * n;
-      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + x * b[b0 + j]!;
-    }
-  }
+  const bt = transpose(b, k, n, zerosLike(b, k * n));
+  matMulABt(a, bt, c, m, n, k, accumulate);
 }
 
 /**
  * C[m,n] (+)= A[k,m]ᵀ · B[k,n]  (weight gradients: dW = dYᵀ·X summed over the batch rows).
- * Walks A and B row by row (both contiguous), 4 rows of k per pass.
+ * Both operands are transposed once (k·(m+n) copies, small next to k·m·n) for the dot-product kernel.
  */
 export function matMulAtB(a: Vec, b: Vec, c: Vec, m: number, n: number, k: number, accumulate = false): void {
-  if (!accumulate) c.fill(0, 0, m * n);
-  const k4 = k - (k % 4);
-  let p = 0;
-  for (; p < k4; p += 4) {
-    const a0 = p * m;
-    const a1 = a0 + m;
-    const a2 = a1 + m;
-    const a3 = a2 + m;
-    const b0 = p * n;
-    const b1 = b0 + n;
-    const b2 = b1 + n;
-    const b3 = b2 + n;
-    for (let i = 0; i < m; i++) {
-      const x0 = a[a0 + i]!;
-      const x1 = a[a1 + i]!;
-      const x2 = a[a2 + i]!;
-      const x3 = a[a3 + i]!;
-      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
-      const ci = i * n;
-      for (let j = 0; j < n; j++) {
-        c[ci + j] = c[ci + j]! + x0 * b[b0 + j]! + x1 * b[b1 + j]! + x2 * b[b2 + j]! + x3 * b[b3 + j]!;
-      }
-    }
-  }
-  for (; p < k; p++) {
-    const a0 = p * m;
-    const b0 = p * n;
-    for (let i = 0; i < m; i++) {
-      const x = a[a0 + i]!;
-      if (x === 0) continue;
-      const ci = i * n;
-      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + x * b[b0 + j]!;
-    }
-  }
+  const at = transpose(a, k, m, zerosLike(a, k * m));
+  const bt = transpose(b, k, n, zerosLike(b, k * n));
+  matMulABt(at, bt, c, m, n, k, accumulate);
 }

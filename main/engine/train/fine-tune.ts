@@ -1,0 +1,237 @@
+/**
+ * The head fine-tune (issue #10, DESIGN.md §3 Fine-tune): ITC over in-batch + queued momentum features with
+ * grouped positives, momentum distillation (spec §1.8) and USI's KD against the frozen base heads (§2),
+ * trained with AdamW, warm-up + cosine, on cached CLS features — no encoder runs, so it costs seconds.
+ *
+ * Pure computation: inputs in, new heads + loss curve + before/after recall out. Nothing is written
+ * anywhere, so cancelling (AbortSignal, checked between steps) leaves nothing half-done.
+ *
+ * Example:
+ *   const r = await fineTuneHeads({ imageFeatures, imageWidth: 768, captionFeatures, captionWidth: 768, pairs, base },
+ *     { epochs: 5 }, { onProgress: (p) => console.log(p.step, p.loss.total), signal });
+ */
+import { AdamW, learningRate } from './adamw';
+import { contrastiveStep, type PairBatch } from './contrastive-step';
+import { countPairs, type CuratedPair, pairAlpha } from './curated-pairs';
+import { FeatureQueue } from './feature-queue';
+import { FineTuneError } from './fine-tune-error';
+import { DEFAULT_FINE_TUNE_OPTIONS, type FineTuneOptions, resolvePlan, TEMP_MAX, TEMP_MIN } from './fine-tune-options';
+import { cloneHeads, emaUpdate, headParameters, projectRows, type ProjectionHeads, towerForward, withAdapters } from './heads';
+import { splitByGroup } from './held-out-split';
+import { type RecallReport, recallReport } from './recall';
+import { mulberry32, shuffleInPlace } from './rng';
+
+export interface FineTuneInput {
+  /** [N, imageWidth] frozen image CLS features (pre-projection), row = CuratedPair.imageIndex. */
+  imageFeatures: Float32Array;
+  imageWidth: number;
+  /** [M, captionWidth] frozen caption CLS features, row = CuratedPair.captionIndex. */
+  captionFeatures: Float32Array;
+  captionWidth: number;
+  pairs: readonly CuratedPair[];
+  /** The current model version's heads: the student's start and the frozen KD teacher. */
+  base: ProjectionHeads;
+}
+
+export interface LossPoint {
+  step: number;
+  total: number;
+  itc: number;
+  kd: number;
+  lr: number;
+  alpha: number;
+  temp: number;
+}
+
+export interface FineTuneProgress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: LossPoint;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+export interface FineTuneHooks {
+  onProgress?: (p: FineTuneProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface FineTuneResult {
+  heads: ProjectionHeads;
+  /** The EMA heads (the `_m` copies of the new version, used by curation's pseudo-targets). */
+  momentumHeads: ProjectionHeads;
+  lossCurve: LossPoint[];
+  before: RecallReport;
+  after: RecallReport;
+  counts: { trainPairs: number; heldOutPairs: number; heldOutGroups: number; rejected: number };
+  plan: ReturnType<typeof resolvePlan>;
+  options: FineTuneOptions;
+  seconds: number;
+}
+
+function checkInput(input: FineTuneInput): void {
+  const { imageFeatures, imageWidth, captionFeatures, captionWidth, base } = input;
+  const bad = (m: string): never => {
+    throw new FineTuneError('bad-input', m);
+  };
+  if (imageFeatures.length % imageWidth !== 0) bad(`image features: length ${imageFeatures.length} is not a multiple of width ${imageWidth}`);
+  if (captionFeatures.length % captionWidth !== 0) bad(`caption features: length ${captionFeatures.length} is not a multiple of width ${captionWidth}`);
+  if (base.vision.proj.inDim !== imageWidth) bad(`vision_proj.weight expects width ${base.vision.proj.inDim}, image features have ${imageWidth}`);
+  if (base.text.proj.inDim !== captionWidth) bad(`text_proj.weight expects width ${base.text.proj.inDim}, caption features have ${captionWidth}`);
+  const nI = imageFeatures.length / imageWidth;
+  const nC = captionFeatures.length / captionWidth;
+  input.pairs.forEach((p, i) => {
+    if (!Number.isInteger(p.imageIndex) || p.imageIndex < 0 || p.imageIndex >= nI) bad(`pairs[${i}].imageIndex ${p.imageIndex} is outside 0..${nI - 1}`);
+    if (!Number.isInteger(p.captionIndex) || p.captionIndex < 0 || p.captionIndex >= nC) bad(`pairs[${i}].captionIndex ${p.captionIndex} is outside 0..${nC - 1}`);
+  });
+}
+
+/** Throws a FineTuneError saying what is needed when there is too little to learn from. */
+export function assertTrainable(pairs: readonly CuratedPair[], o: Pick<FineTuneOptions, 'minPairs' | 'minGroups'>): void {
+  const c = countPairs(pairs);
+  if (c.total > 0 && c.usable === 0) {
+    throw new FineTuneError('all-rejected', `All ${c.total} pairs are rejected; fine-tuning needs at least ${o.minPairs} pairs that are confirmed, edited or unreviewed.`);
+  }
+  if (c.usable < o.minPairs) {
+    throw new FineTuneError('too-few-pairs', `Fine-tuning needs at least ${o.minPairs} image–caption pairs that are not rejected; this library has ${c.usable} (${c.rejected} rejected). Import or confirm more pairs.`);
+  }
+  if (c.groups < o.minGroups) {
+    throw new FineTuneError('too-few-groups', `Fine-tuning needs pairs from at least ${o.minGroups} different images or products (captions of one group are not negatives of each other); these pairs cover ${c.groups}.`);
+  }
+}
+
+function gallery(pairs: readonly CuratedPair[], idx: number[], groupId: Map<string, number>, imageEmb: Float32Array, textEmb: Float32Array, dim: number) {
+  const images = new Map<number, number>();
+  const texts = new Map<number, number>();
+  for (const i of idx) {
+    const p = pairs[i]!;
+    const g = groupId.get(String(p.group))!;
+    if (!images.has(p.imageIndex)) images.set(p.imageIndex, g);
+    if (!texts.has(p.captionIndex)) texts.set(p.captionIndex, g);
+  }
+  const gather = (m: Map<number, number>, emb: Float32Array) => {
+    const out = new Float32Array(m.size * dim);
+    let k = 0;
+    for (const row of m.keys()) out.set(emb.subarray(row * dim, (row + 1) * dim), dim * k++);
+    return out;
+  };
+  return { dim, images: gather(images, imageEmb), imageGroup: Int32Array.from(images.values()), texts: gather(texts, textEmb), textGroup: Int32Array.from(texts.values()) };
+}
+
+function toFloat32(h: ProjectionHeads): ProjectionHeads {
+  const c = cloneHeads(h);
+  for (const p of headParameters(c)) if (!(p.data instanceof Float32Array)) throw new FineTuneError('bad-input', `base head ${p.name} must be Float32Array`);
+  return c;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function fineTuneHeads(input: FineTuneInput, options: Partial<FineTuneOptions> = {}, hooks: FineTuneHooks = {}): Promise<FineTuneResult> {
+  const t0 = performance.now();
+  const o: FineTuneOptions = { ...DEFAULT_FINE_TUNE_OPTIONS, ...options };
+  checkInput(input);
+  assertTrainable(input.pairs, o);
+  const { pairs, imageFeatures: XI, captionFeatures: XT, imageWidth: WV, captionWidth: WT } = input;
+  const split = splitByGroup(pairs, o.heldOutFraction, o.minHeldOutGroups);
+  const trainUsable = split.train.filter((i) => pairs[i]!.state !== 'rejected').length;
+  if (trainUsable < 2) throw new FineTuneError('too-few-pairs', `After holding out ${split.heldOutGroups} groups for evaluation only ${trainUsable} pairs remain to train on.`);
+  const groupId = new Map<string, number>();
+  for (const p of pairs) if (!groupId.has(String(p.group))) groupId.set(String(p.group), groupId.size);
+
+  const base = toFloat32(input.base);
+  const dim = base.vision.proj.outDim;
+  const baseTemp = base.temp[0]!;
+  const nI = XI.length / WV;
+  const nT = XT.length / WT;
+  // Base embeddings of every item: the KD teacher's features (fixed, so computed once) and the "before".
+  const baseImageEmb = projectRows(base.vision, XI, nI);
+  const baseTextEmb = projectRows(base.text, XT, nT);
+  const before = recallReport(gallery(pairs, split.heldOut, groupId, baseImageEmb, baseTextEmb, dim));
+
+  const random = mulberry32(o.seed);
+  let student = cloneHeads(base);
+  if (o.adapterHidden > 0) student = withAdapters(student, o.adapterHidden, random);
+  const momentum = cloneHeads(student);
+  const params = headParameters(student);
+  const optimizer = new AdamW(params, { weightDecay: o.weightDecay });
+  const skip = new Set(o.trainTemp ? [] : ['temp']);
+
+  const plan = resolvePlan(o, split.train.length);
+  const B = plan.batchSize;
+  const useKd = o.alphaKd > 0;
+  const imageQueue = new FeatureQueue(B, plan.queueSize, dim, useKd);
+  const textQueue = new FeatureQueue(B, plan.queueSize, dim, useKd);
+  const order = Int32Array.from(split.train);
+  const imageCls = new Float32Array(B * WV);
+  const textCls = new Float32Array(B * WT);
+  const baseImage = useKd ? new Float32Array(B * dim) : null;
+  const baseText = useKd ? new Float32Array(B * dim) : null;
+  const group = new Int32Array(B);
+  const rejected = new Uint8Array(B);
+  const noRejection = new Uint8Array(B);
+  const pairAlphaBase = new Float64Array(B);
+  const alpha = new Float64Array(B);
+  const lossCurve: LossPoint[] = [];
+  const rampSteps = Math.max(1, plan.stepsPerEpoch * o.alphaRampEpochs);
+  let lastReport = -Infinity;
+  const trainStart = performance.now();
+
+  for (let step = 0, epoch = 0; epoch < o.epochs; epoch++) {
+    shuffleInPlace(order, random);
+    for (let s = 0; s < plan.stepsPerEpoch; s++, step++) {
+      if (hooks.signal?.aborted) throw new FineTuneError('cancelled', `Fine-tune cancelled at step ${step} of ${plan.totalSteps}; the current model version is unchanged.`);
+      for (let k = 0; k < B; k++) {
+        const p = pairs[order[s * B + k]!]!;
+        imageCls.set(XI.subarray(p.imageIndex * WV, (p.imageIndex + 1) * WV), k * WV);
+        textCls.set(XT.subarray(p.captionIndex * WT, (p.captionIndex + 1) * WT), k * WT);
+        baseImage?.set(baseImageEmb.subarray(p.imageIndex * dim, (p.imageIndex + 1) * dim), k * dim);
+        baseText?.set(baseTextEmb.subarray(p.captionIndex * dim, (p.captionIndex + 1) * dim), k * dim);
+        group[k] = groupId.get(String(p.group))!;
+        rejected[k] = p.state === 'rejected' ? 1 : 0;
+        pairAlphaBase[k] = pairAlpha(p.state, o);
+      }
+      const ramp = Math.min(1, step / rampSteps);
+      for (let k = 0; k < B; k++) alpha[k] = pairAlphaBase[k]! * ramp;
+      // ALBEF: θm ← m·θm + (1−m)·θ before the momentum features are computed (spec §1.8).
+      emaUpdate(momentum, student, plan.momentum);
+      const momentumImage = towerForward(momentum.vision, imageCls, B).emb;
+      const momentumText = towerForward(momentum.text, textCls, B).emb;
+      imageQueue.setBatch(momentumImage, baseImage, group, noRejection);
+      textQueue.setBatch(momentumText, baseText, group, rejected);
+      const batch: PairBatch = { size: B, imageCls, textCls, momentumImage, momentumText, baseImage, baseText, group, rejected, alpha };
+      const temp = student.temp[0]!;
+      const { loss, grad } = contrastiveStep(student, batch, imageQueue.bank(), textQueue.bank(), { alphaKd: o.alphaKd, teacherTemp: temp, baseTemp });
+      const lr = learningRate(step, { peakLr: o.lr, minLr: o.minLr, warmupSteps: plan.warmupSteps, totalSteps: plan.totalSteps });
+      optimizer.step(headParameters(grad), lr, skip);
+      student.temp[0] = Math.min(TEMP_MAX, Math.max(TEMP_MIN, student.temp[0]!));
+      imageQueue.advance();
+      textQueue.advance();
+
+      const point: LossPoint = { step, ...loss, lr, alpha: o.alpha * ramp, temp };
+      lossCurve.push(point);
+      const now = performance.now();
+      const last = step === plan.totalSteps - 1;
+      if (hooks.onProgress && (last || now - lastReport >= o.progressIntervalMs)) {
+        lastReport = now;
+        const elapsed = (now - trainStart) / 1000;
+        hooks.onProgress({ step: step + 1, totalSteps: plan.totalSteps, epoch, loss: point, elapsedSeconds: elapsed, etaSeconds: (elapsed / (step + 1)) * (plan.totalSteps - step - 1) });
+      }
+      await yieldToEventLoop(); // lets a cancel message or abort() land between steps
+    }
+  }
+  if (hooks.signal?.aborted) throw new FineTuneError('cancelled', 'Fine-tune cancelled after the last step; the current model version is unchanged.');
+
+  const after = recallReport(gallery(pairs, split.heldOut, groupId, projectRows(student.vision, XI, nI), projectRows(student.text, XT, nT), dim));
+  return {
+    heads: student,
+    momentumHeads: momentum,
+    lossCurve,
+    before,
+    after,
+    counts: { trainPairs: split.train.length, heldOutPairs: split.heldOut.length, heldOutGroups: split.heldOutGroups, rejected: countPairs(pairs).rejected },
+    plan,
+    options: o,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
