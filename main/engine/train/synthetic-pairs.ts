@@ -47,7 +47,7 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
   // Concept latents come in pairs of neighbours (z, z + small) so that hard noise is genuinely confusable.
   const latent = new Float32Array(G * d);
   for (let g = 0; g < G; g++) {
-    for (let j = 0; j < d; j++) latent[g * d + j] = g % 2 === 1 ? latent[(g - 1) * d + j]! + gaussian(r) * 0.7 : gaussian(r);
+    for (let j = 0; j < d; j++) latent[g * d + j] = g % 2 === 1 ? latent[(g - 1) * d + j]! + gaussian(r) * 0.5 : gaussian(r);
   }
   const mixV = randn(WV * d, r, 1 / Math.sqrt(d));
   const mixT = randn(WT * d, r, 1 / Math.sqrt(d));
@@ -67,11 +67,11 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
   for (let g = 0; g < G; g++) {
     for (let k = 0; k < o.pairsPerConcept; k++) {
       const n = pairs.length;
-      for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.3;
+      for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.6;
       lift(mixV, WV, z, imageFeatures, n * WV, 0.5);
       const style = n % o.styles;
       for (let i = 0; i < WV; i++) imageFeatures[n * WV + i] = imageFeatures[n * WV + i]! + styleV[style * WV + i]!;
-      for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.3;
+      for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.6;
       lift(mixT, WT, z, captionFeatures, n * WT, 0.5);
       pairs.push({ imageIndex: n, captionIndex: n, group: `c${g}`, state: 'unreviewed' });
     }
@@ -91,8 +91,8 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
     return { weight: w, bias: new Float32Array(E), inDim: W, outDim: E };
   };
   const base: ProjectionHeads = {
-    vision: { adapter: null, proj: head(mixV, WV, 1, 1.5) },
-    text: { adapter: null, proj: head(mixT, WT, 1, 1.5) },
+    vision: { adapter: null, proj: head(mixV, WV, 1, 2.5) },
+    text: { adapter: null, proj: head(mixT, WT, 1, 2.5) },
     temp: Float32Array.of(0.07),
   };
   const noisy = new Array<boolean>(N).fill(false);
