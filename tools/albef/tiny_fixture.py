@@ -25,12 +25,11 @@ import torch
 
 from .config import AlbefConfig
 from .export import export_bundle
-from .graphs import reference_outputs
+from .model import ALBEF
 from .official_keys import official_keys
+from .parity_cases import SEED, ParityCase, parity_cases
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "tiny-albef"
-SEED = 20260127
-
 TINY_CONFIG = AlbefConfig(
     image_res=32, patch_size=16,
     vision_width=32, vision_depth=2, vision_heads=2, vision_mlp_ratio=4, vision_ln_eps=1e-6,
@@ -79,53 +78,25 @@ def _t(x: torch.Tensor) -> dict:
     return {"dims": list(a.shape), "data": data}
 
 
-def reference(model, cfg: AlbefConfig) -> dict:
-    g = torch.Generator().manual_seed(SEED + 1)
-    pixel_values = torch.randn(2, 3, cfg.image_res, cfg.image_res, generator=g)
-    # Row 0: 5 real tokens + 3 [PAD]; row 1: 8 real tokens; row 2: row 0's tokens again with other padding ids.
-    ids = torch.tensor(
-        [
-            [101, 104, 115, 116, 129, 0, 0, 0],
-            [101, 110, 111, 117, 104, 118, 120, 130],
-            [101, 104, 115, 116, 129, 0, 0, 0],
-        ]
-    )
-    mask = (ids != 0).long()
-    unpadded_ids = ids[:1, :5].clone()
-    image_tokens, image_emb = reference_outputs(model, "vision", pixel_values)
-    text_tokens, text_emb = reference_outputs(model, "text", ids, mask)
-    _, unpadded_emb = reference_outputs(model, "text", unpadded_ids, torch.ones_like(unpadded_ids))
+def _case(c: ParityCase) -> dict:
+    return {"inputs": {k: _t(v) for k, v in c.inputs.items()}, "outputs": {k: _t(v) for k, v in c.outputs.items()}}
 
-    fusion_cases = []
-    for name, t_rows, i_rows in (
-        ("one image, three texts (Bt=3, Bi=1)", [0, 1, 2], [0]),
-        ("one text, two images (Bt=1, Bi=2)", [1], [0, 1]),
-        ("pairwise (Bt=2, Bi=2)", [0, 1], [1, 0]),
-    ):
-        tt, tm, it = text_tokens[t_rows], mask[t_rows], image_tokens[i_rows]
-        (logits,) = reference_outputs(model, "fusion", tt, tm, it)
-        fusion_cases.append(
-            {
-                "name": name,
-                "inputs": {"text_tokens": _t(tt), "text_attention_mask": _t(tm), "image_tokens": _t(it)},
-                "outputs": {"itm_logits": _t(logits)},
-            }
-        )
+
+def reference(model: ALBEF) -> dict:
+    """reference.json: the parity cases of `parity_cases.py` grouped as the TypeScript test reads them."""
+    cases = parity_cases(model)
+    vision, text, unpadded = cases[0], cases[1], cases[2]
     return {
         "comment": "PyTorch (tools/albef) outputs for the tiny random-weight bundle; regenerate with "
         "`/usr/bin/python3 -m tools.albef.tiny_fixture`. Fusion inputs are the PyTorch vision/text outputs.",
         "torch": torch.__version__,
-        "vision": {"inputs": {"pixel_values": _t(pixel_values)}, "outputs": {"image_tokens": _t(image_tokens), "image_emb": _t(image_emb)}},
-        "text": {
-            "inputs": {"input_ids": _t(ids), "attention_mask": _t(mask)},
-            "outputs": {"text_tokens": _t(text_tokens), "text_emb": _t(text_emb)},
-        },
+        "vision": _case(vision),
+        "text": _case(text),
         "text_unpadded": {
             "comment": "row 0 of text without its padding: text_emb must equal text.outputs.text_emb row 0",
-            "inputs": {"input_ids": _t(unpadded_ids), "attention_mask": _t(torch.ones_like(unpadded_ids))},
-            "outputs": {"text_emb": _t(unpadded_emb)},
+            **_case(unpadded),
         },
-        "fusion": fusion_cases,
+        "fusion": [{"name": c.name, **_case(c)} for c in cases[3:]],
     }
 
 
@@ -152,7 +123,7 @@ def generate(out: Path) -> dict:
         )
     finally:
         vocab_path.unlink()
-    ref = reference(result.model, cfg)
+    ref = reference(result.model)
     reference_path.write_text(json.dumps(ref, separators=(",", ":")) + "\n", encoding="utf-8")
     return ref
 
