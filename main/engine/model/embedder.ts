@@ -120,6 +120,30 @@ export class Embedder {
     return results;
   }
 
+  /**
+   * Images already decoded and normalised by the caller (`count` NCHW samples at the bundle's resolution,
+   * written with `normaliseInto`): ingest decodes each file once for thumbnails and model input alike
+   * (DESIGN §3). Added by the ingest owner (I).
+   */
+  async embedPixels(pixels: Float32Array, count: number, options: { keepTokens?: boolean } = {}): Promise<Array<ItemResult<ImageEmbedding>>> {
+    const R = this.spec.resolution;
+    if (pixels.length !== count * 3 * R * R) {
+      throw new ModelError('SESSION_INPUT', `embedPixels: expected ${count}×3×${R}×${R} floats, got ${pixels.length}`);
+    }
+    const results: Array<ItemResult<ImageEmbedding>> = new Array(count);
+    const plane = 3 * R * R;
+    for (let start = 0; start < count; start += this.batchSize) {
+      const n = Math.min(this.batchSize, count - start);
+      const items = Array.from({ length: n }, (_, i) => ({ index: start + i }));
+      const data = pixels.subarray(start * plane, (start + n) * plane);
+      await this.runBatch(items, results, async () => {
+        const out = await (await this.graph('vision')).run({ pixel_values: { type: 'float32', data, dims: [n, 3, R, R] } });
+        return items.map((_, i) => imageRow(out.image_tokens!, out.image_emb!, i, options.keepTokens ?? false));
+      });
+    }
+    return results;
+  }
+
   async embedTexts(texts: readonly TextInput[]): Promise<Array<ItemResult<TextEmbedding>>> {
     const results: Array<ItemResult<TextEmbedding>> = new Array(texts.length);
     const encoded: Array<{ index: number; ids: number[] }> = [];
@@ -151,6 +175,35 @@ export class Embedder {
       text_attention_mask: mask([ids], ids.length),
       image_tokens: { type: 'float32', data: tokens, dims: [n, this.imageTokenCount(), this.bundle.manifest.architecture.vision_width] },
     }));
+  }
+
+  /**
+   * Both ITM logits (no-match, match) of one caption against images whose tokens the caller already holds
+   * ([Ni × Wv] each, from `embedImages(..., { keepTokens: true })` or a token cache); returns [n × 2].
+   * Search re-ranking needs both to turn them into a probability (softmax) and reuses cached tokens.
+   * Added by S (search) as a small public entry over the existing private helpers.
+   */
+  async itmLogitsWithImageTokens(text: TextInput, imageTokens: readonly Float32Array[]): Promise<Float32Array> {
+    const ids = encodeCaption(text, this.tokenizer, this.bundle.manifest, describeText(text, 0)).ids;
+    const textOut = await (await this.graph('text')).run(this.textFeeds([ids]));
+    const Ni = this.imageTokenCount();
+    const Wv = this.bundle.manifest.architecture.vision_width;
+    const out = new Float32Array(imageTokens.length * 2);
+    for (let start = 0; start < imageTokens.length; start += this.batchSize) {
+      const items = imageTokens.slice(start, start + this.batchSize);
+      const tokens = new Float32Array(items.length * Ni * Wv);
+      items.forEach((t, i) => {
+        if (t.length !== Ni * Wv) throw new ModelError('SESSION_RUN', `image tokens ${start + i}: ${t.length} values, expected ${Ni}×${Wv}`);
+        tokens.set(t, i * Ni * Wv);
+      });
+      const fused = await (await this.graph('fusion')).run({
+        text_tokens: { type: 'float32', data: textOut.text_tokens!.data, dims: textOut.text_tokens!.dims },
+        text_attention_mask: mask([ids], ids.length),
+        image_tokens: { type: 'float32', data: tokens, dims: [items.length, Ni, Wv] },
+      });
+      out.set(fused.itm_logits!.data.subarray(0, items.length * 2), start * 2);
+    }
+    return out;
   }
 
   /** ITM match logit of one image against each caption. */
