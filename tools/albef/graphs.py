@@ -106,6 +106,32 @@ _DYNAMIC = {
 }
 
 
+def _output_shapes(model: ALBEF, graph: str) -> Dict[str, Tuple[object, ...]]:
+    cfg = model.config
+    return {
+        "vision": {
+            "image_tokens": ("batch", cfg.num_image_tokens, cfg.vision_width),
+            "image_emb": ("batch", cfg.embed_dim),
+        },
+        "text": {"text_tokens": ("batch", "seq", cfg.text_width), "text_emb": ("batch", cfg.embed_dim)},
+        "fusion": {"itm_logits": ("batch", 2)},
+    }[graph]
+
+
+def _declare_output_shapes(proto: onnx.ModelProto, shapes: Dict[str, Tuple[object, ...]]) -> None:
+    """torch 1.13's shape inference leaves invented symbols (e.g. `LayerNormalizationimage_tokens_dim_1`) on
+    outputs; declare the documented shapes instead so Ni, widths and E read as static (bundle-format.md)."""
+    for out in proto.graph.output:
+        dims = out.type.tensor_type.shape.dim
+        del dims[:]
+        for d in shapes[out.name]:
+            dim = dims.add()
+            if isinstance(d, int):
+                dim.dim_value = d
+            else:
+                dim.dim_param = str(d)
+
+
 def wrap(model: ALBEF, graph: str) -> nn.Module:
     return {"vision": VisionGraph, "text": TextGraph, "fusion": FusionGraph}[graph](model).eval()
 
@@ -128,6 +154,8 @@ def export_graph(model: ALBEF, graph: str) -> onnx.ModelProto:
             dynamic_axes=_DYNAMIC[graph],
         )
     proto = onnx.load_from_string(buf.getvalue())
+    _declare_output_shapes(proto, _output_shapes(model, graph))
+    onnx.checker.check_model(proto)
     proto.doc_string = f"pairscope-albef {graph} graph"
     return proto
 
