@@ -10,6 +10,9 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
       throw new Error('not used');
     },
     'app.ping': ({ message }) => ({ message, receivedAt: 5 }),
+    'search.query': () => {
+      throw new Error('not used');
+    },
     ...overrides,
   };
 }

@@ -34,6 +34,39 @@ export type Transport = z.infer<typeof transportSchema>;
 /** Milliseconds since the Unix epoch. */
 export const epochMsSchema = z.number().int().nonnegative();
 
+/** Pair review states (engine/store captions.review_state). */
+export const reviewStateSchema = z.enum(['unreviewed', 'accepted', 'corrected', 'rejected']);
+
+/** Search filters (issue #6): all optional; dates are ms since the epoch over EXIF date, else file mtime. */
+export const mediaFilterSchema = z
+  .object({
+    folder: z.string().min(1).max(4096).optional(),
+    takenFrom: epochMsSchema.optional(),
+    takenTo: epochMsSchema.optional(),
+    kinds: z.array(z.string().min(1).max(32)).max(32).optional(),
+    reviewStates: z.array(reviewStateSchema).max(4).optional(),
+  })
+  .strict();
+
+/** One search result; `score` is what results are ordered and cut by (cosine, or calibrated p(match)). */
+export const searchHitSchema = z.object({
+  rank: z.number().int().positive(),
+  path: z.string(),
+  mediaId: z.number().int(),
+  score: z.number(),
+  cosine: z.number(),
+  matchProbability: z.number().min(0).max(1).optional(),
+  kind: z.string().optional(),
+  takenAt: z.number().nullable().optional(),
+  thumbKey: z.string().nullable().optional(),
+  captionId: z.number().int().optional(),
+  text: z.string().optional(),
+  reviewState: reviewStateSchema.optional(),
+});
+
+/** Longest query text accepted (the engine's MAX_QUERY_CHARS; ALBEF reads about 30 words). */
+const queryTextSchema = z.string().max(2000);
+
 // ---------------------------------------------------------------------------------------------------------------
 // Methods: name → { input, output }. Names are `area.verb` in camelCase.
 
@@ -59,6 +92,47 @@ export const methods = {
   'app.ping': {
     input: z.object({ message: z.string().max(1000) }).strict(),
     output: z.object({ message: z.string(), receivedAt: epochMsSchema }),
+  },
+  /**
+   * Cross-modal search of the open library (issue #6): text → images, image → images (a library item or dropped
+   * bytes), image → captions, text + image with an optional negative term; filters, paging, a cut-off, optional
+   * ITM re-rank (scores become calibrated match probabilities). `noGoodMatch` says nothing passed the cut-off.
+   */
+  'search.query': {
+    input: z
+      .object({
+        text: queryTextSchema.optional(),
+        image: z
+          .union([
+            z.object({ libraryPath: z.string().min(1).max(4096) }).strict(),
+            z.object({ file: z.string().min(1).max(4096) }).strict(),
+            // A dropped file's bytes (base64), at most 48 MiB decoded.
+            z.object({ bytesBase64: z.string().min(1).max(64 * 1024 * 1024), name: z.string().max(1024).optional() }).strict(),
+          ])
+          .optional(),
+        negativeText: queryTextSchema.optional(),
+        weights: z
+          .object({ text: z.number().min(0).max(10), image: z.number().min(0).max(10), negative: z.number().min(0).max(10) })
+          .partial()
+          .strict()
+          .optional(),
+        target: z.enum(['images', 'captions']).optional(),
+        filter: mediaFilterSchema.optional(),
+        offset: z.number().int().min(0).max(10_000).optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+        minScore: z.number().min(-1).max(1).optional(),
+        rerank: z.union([z.boolean(), z.object({ topK: z.number().int().min(1).max(500).optional() }).strict()]).optional(),
+      })
+      .strict(),
+    output: z.object({
+      items: z.array(searchHitSchema),
+      scoreKind: z.enum(['cosine', 'match-probability']),
+      cutoff: z.number().nullable(),
+      noGoodMatch: z.boolean(),
+      total: z.number().int().nonnegative(),
+      strategy: z.enum(['exact', 'hnsw', 'hnsw-filtered', 'exact-filtered']),
+      tookMs: z.number().nonnegative(),
+    }),
   },
 } as const;
 

@@ -3,6 +3,7 @@
  * by a composition root (main/server.ts via the CLI, or main/index.ts in Electron) and disposed by it.
  * Engine areas add their services here (e.g. `library: Library | null`) when they land.
  */
+import type { SearchRequest, SearchResult } from './engine/search/search-request';
 import type { EventEmitter } from './event-hub';
 
 export interface AppContext {
@@ -13,4 +14,6 @@ export interface AppContext {
   /** Absolute path of the library to open, or null (see main/default-library.ts). */
   libraryPath: string | null;
   events: EventEmitter;
+  /** Search of the open library (main/engine/search); absent while no library is open. */
+  search?: { query(request: SearchRequest): Promise<SearchResult> };
 }

@@ -5,9 +5,11 @@
 import type { ApiHandlers } from '../api';
 import type { AppContext } from '../app-context';
 import { createAppHandlers } from './app';
+import { createSearchHandlers } from './search';
 
 export function createHandlers(ctx: AppContext): ApiHandlers {
   return {
     ...createAppHandlers(ctx),
+    ...createSearchHandlers(ctx),
   } satisfies ApiHandlers;
 }

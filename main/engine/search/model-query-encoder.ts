@@ -36,7 +36,7 @@ export class ModelQueryEncoder implements QueryEncoder {
   }
 
   itmLogits(text: string, images: readonly ImageTokens[]): Promise<Float32Array> {
-    return this.embedder.itmLogitsForTokens(
+    return this.embedder.itmLogitsWithImageTokens(
       text,
       images.map((t) => t.data),
     );
