@@ -32,6 +32,13 @@ export interface SyntheticLibrary {
   pairs: CuratedPair[];
   /** true where the caption was swapped. */
   noisy: boolean[];
+  /** The caption each pair had before noise (its own caption row). */
+  cleanCaptionIndex: number[];
+  /**
+   * A clean test gallery in a style never seen in training (the analogue of the Fluent 3D test style):
+   * one image and one caption per concept, group = concept index.
+   */
+  test: { imageFeatures: Float32Array; captionFeatures: Float32Array; group: Int32Array };
   base: ProjectionHeads;
 }
 
@@ -51,7 +58,7 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
   }
   const mixV = randn(WV * d, r, 1 / Math.sqrt(d));
   const mixT = randn(WT * d, r, 1 / Math.sqrt(d));
-  const styleV = randn(o.styles * WV, r, 1.2);
+  const styleV = randn((o.styles + 1) * WV, r, 1.2); // the last style is the unseen test style
   const N = G * o.pairsPerConcept;
   const imageFeatures = new Float32Array(N * WV);
   const captionFeatures = new Float32Array(N * WT);
@@ -95,6 +102,16 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
     text: { adapter: null, proj: head(mixT, WT, 1, 2.5) },
     temp: Float32Array.of(0.07),
   };
+  const test = { imageFeatures: new Float32Array(G * WV), captionFeatures: new Float32Array(G * WT), group: new Int32Array(G) };
+  for (let g = 0; g < G; g++) {
+    for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.6;
+    lift(mixV, WV, z, test.imageFeatures, g * WV, 0.5);
+    for (let i = 0; i < WV; i++) test.imageFeatures[g * WV + i] = test.imageFeatures[g * WV + i]! + styleV[o.styles * WV + i]!;
+    for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.6;
+    lift(mixT, WT, z, test.captionFeatures, g * WT, 0.5);
+    test.group[g] = g;
+  }
+  const cleanCaptionIndex = pairs.map((p) => p.captionIndex);
   const noisy = new Array<boolean>(N).fill(false);
   if (o.hardNoise > 0) {
     const idx = splitByGroup(pairs, o.heldOutFraction, 2).train;
@@ -107,5 +124,5 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
       noisy[i] = true;
     }
   }
-  return { imageFeatures, captionFeatures, pairs, noisy, base };
+  return { imageFeatures, captionFeatures, pairs, noisy, cleanCaptionIndex, test, base };
 }
