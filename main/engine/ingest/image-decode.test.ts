@@ -55,7 +55,7 @@ describe('decodeImage', () => {
   it('reports a truncated JPEG as corrupt', async () => {
     const [code, message] = await failure(decodeImage(await truncatedJpeg(), 'jpeg'));
     expect(code).toBe('corrupt-image');
-    expect(message).toMatch(/^cannot decode the jpeg data: .*(premature end|truncated)/i);
+    expect(message).toBe('cannot decode the jpeg data: the file is truncated (no JPEG end-of-image marker)');
   });
 
   it('reports HEIC as unsupported by this libvips build with a way out', async () => {

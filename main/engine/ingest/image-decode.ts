@@ -87,11 +87,25 @@ export async function decodeImage(bytes: Buffer, format: ImageFormat, limits: De
       .toBuffer({ resolveWithObject: true });
     return { width, height, rgba: data, rgbaWidth: info.width, rgbaHeight: info.height, hasAlpha: meta.hasAlpha ?? false };
   } catch (e) {
-    throw new ImageDecodeError('corrupt-image', `cannot decode the ${format} data: ${(e as Error).message.split('\n')[0]}`);
+    // libvips' error text is per thread and can come back as "unknown" when several decodes fail at once;
+    // a truncated file is common enough to be named from the bytes themselves.
+    const cause = truncation(bytes, format) ?? (e as Error).message.split('\n')[0];
+    throw new ImageDecodeError('corrupt-image', `cannot decode the ${format} data: ${cause}`);
   }
 }
 
 /** The working copy as a sharp pipeline input (for thumbnails and the model input). */
 export function fromDecoded(d: DecodedImage): sharp.Sharp {
   return sharp(d.rgba, { raw: { width: d.rgbaWidth, height: d.rgbaHeight, channels: 4 } });
+}
+
+/** Names a missing end marker (JPEG EOI, PNG IEND, GIF trailer), or null. */
+function truncation(bytes: Buffer, format: ImageFormat): string | null {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--; // some writers pad with zeros
+  const tail = bytes.subarray(Math.max(0, end - 12), end);
+  if (format === 'jpeg' && !(tail[tail.length - 2] === 0xff && tail[tail.length - 1] === 0xd9)) return 'the file is truncated (no JPEG end-of-image marker)';
+  if (format === 'png' && !tail.subarray(0, 8).toString('latin1').includes('IEND')) return 'the file is truncated (no PNG IEND chunk)';
+  if (format === 'gif' && tail[tail.length - 1] !== 0x3b) return 'the file is truncated (no GIF trailer)';
+  return null;
 }

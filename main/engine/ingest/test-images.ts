@@ -20,7 +20,7 @@ export async function patternImage(seed: number, format: 'jpeg' | 'png' | 'webp'
 
 /** Cuts a valid JPEG in half: the header is intact, the entropy-coded data ends early. */
 export async function truncatedJpeg(): Promise<Buffer> {
-  const full = await sharp({ create: { width: 256, height: 256, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+  const full = await sharp({ create: { width: 256, height: 256, channels: 3, background: 'gray', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
   return full.subarray(0, Math.floor(full.length / 2));
 }
 

@@ -1,0 +1,106 @@
+/**
+ * Ingest for one open library: registers the `import-folder` and `import-pairs` jobs on a JobRunner, and turns
+ * a finished job into the summary the CLI prints and the API returns (issue #7: imported, skipped, failed as
+ * `{path, reason}`). Receives its parts (store, model, indexes) from the composition root; owns the runner.
+ *
+ * @example
+ *   const ingest = new LibraryIngest({ store, model, imageIndex, textIndex, cacheDir, onProgress });
+ *   const id = ingest.importFolder('/photos'); console.log(await ingest.finished(id)); await ingest.dispose();
+ */
+import { resolve } from 'node:path';
+import { JobRunner } from '../jobs/job-runner';
+import type { JobProgress } from '../jobs/job-progress';
+import type { Job } from '../store/job-queries';
+import type { LibraryStore } from '../store/library-store';
+import { importFolderJob, type FolderImportParams } from './folder-import';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './image-decode';
+import type { IngestIndex, IngestModel } from './ingest-model';
+import { DEFAULT_MAX_FILE_BYTES } from './media-prepare';
+import { parseCursor, type ImportCounts, type PipelineDeps, type PipelineTiming } from './media-pipeline';
+import { importPairsJob, type PairsImportParams } from './pairs-import';
+import { ThumbnailCache } from './thumbnails';
+
+export interface LibraryIngestParts {
+  store: LibraryStore;
+  model: IngestModel;
+  imageIndex?: IngestIndex;
+  textIndex?: IngestIndex;
+  /** The library's cache folder (thumbnails go to `<cacheDir>/thumbs`). */
+  cacheDir: string;
+  onProgress?: (p: JobProgress) => void;
+  batchSize?: number;
+  concurrency?: number;
+  limits?: Partial<DecodeLimits & { maxFileBytes: number }>;
+}
+
+export interface ImportSummary extends ImportCounts {
+  jobId: number;
+  state: Job['state'];
+  failedFiles: { path: string; reason: string }[];
+  error: unknown;
+}
+
+export class LibraryIngest {
+  readonly runner: JobRunner;
+  readonly modelVersionId: number;
+  readonly thumbnails: ThumbnailCache;
+  /** Timing of the last pipeline run of each job in this process (bench/ingest reads it). */
+  readonly timings = new Map<number, PipelineTiming>();
+
+  constructor(private readonly parts: LibraryIngestParts) {
+    const { store, model } = parts;
+    this.modelVersionId = store.modelVersions.ensure({
+      name: model.name,
+      embedDim: model.embedDim,
+      featureDim: model.featureDim,
+      bundleSha256: model.bundleSha256,
+    }).id;
+    this.thumbnails = new ThumbnailCache(parts.cacheDir);
+    this.runner = new JobRunner(store, parts.onProgress ? { onProgress: parts.onProgress } : {});
+    const deps: PipelineDeps = {
+      store,
+      modelVersionId: this.modelVersionId,
+      imageSpec: model.imageSpec,
+      thumbnails: this.thumbnails,
+      limits: { ...DEFAULT_DECODE_LIMITS, maxFileBytes: DEFAULT_MAX_FILE_BYTES, ...parts.limits },
+      model,
+      ...(parts.imageIndex ? { imageIndex: parts.imageIndex } : {}),
+      ...(parts.textIndex ? { textIndex: parts.textIndex } : {}),
+      batchSize: parts.batchSize ?? 16,
+      concurrency: parts.concurrency ?? 4,
+    };
+    this.runner.register<FolderImportParams>('import-folder', async (ctx) => {
+      this.timings.set(ctx.jobId, (await importFolderJob(ctx, deps)).timing);
+    });
+    this.runner.register<PairsImportParams>('import-pairs', async (ctx) => {
+      this.timings.set(ctx.jobId, (await importPairsJob(ctx, deps)).timing);
+    });
+  }
+
+  importFolder(root: string): number {
+    return this.runner.enqueue('import-folder', { root: resolve(root) } satisfies FolderImportParams);
+  }
+
+  importPairs(file: string, roots?: string[]): number {
+    const params: PairsImportParams = { file: resolve(file), ...(roots && roots.length > 0 ? { roots: roots.map((r) => resolve(r)) } : {}) };
+    return this.runner.enqueue('import-pairs', params);
+  }
+
+  /** Waits for the job to end and summarises it. */
+  async finished(jobId: number): Promise<ImportSummary> {
+    await this.runner.wait(jobId);
+    return this.summary(jobId);
+  }
+
+  summary(jobId: number): ImportSummary {
+    const job = this.parts.store.jobs.byId(jobId);
+    if (!job) throw Object.assign(new Error(`no job ${jobId}`), { code: 'JOB_NOT_FOUND' });
+    const { counts } = parseCursor(job.cursor);
+    return { jobId, state: job.state, ...counts, failedFiles: this.parts.store.ingest.jobErrors(jobId), error: job.error };
+  }
+
+  /** Stops the running job after its current batch (it resumes at the next open). */
+  async dispose(): Promise<void> {
+    await this.runner.dispose();
+  }
+}
