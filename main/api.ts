@@ -107,12 +107,24 @@ export const methods = {
             z.object({ libraryPath: z.string().min(1).max(4096) }).strict(),
             z.object({ file: z.string().min(1).max(4096) }).strict(),
             // A dropped file's bytes (base64), at most 48 MiB decoded.
-            z.object({ bytesBase64: z.string().min(1).max(64 * 1024 * 1024), name: z.string().max(1024).optional() }).strict(),
+            z
+              .object({
+                bytesBase64: z
+                  .string()
+                  .min(1)
+                  .max(64 * 1024 * 1024),
+                name: z.string().max(1024).optional(),
+              })
+              .strict(),
           ])
           .optional(),
         negativeText: queryTextSchema.optional(),
         weights: z
-          .object({ text: z.number().min(0).max(10), image: z.number().min(0).max(10), negative: z.number().min(0).max(10) })
+          .object({
+            text: z.number().min(0).max(10),
+            image: z.number().min(0).max(10),
+            negative: z.number().min(0).max(10),
+          })
           .partial()
           .strict()
           .optional(),
@@ -121,7 +133,9 @@ export const methods = {
         offset: z.number().int().min(0).max(10_000).optional(),
         limit: z.number().int().min(1).max(500).optional(),
         minScore: z.number().min(-1).max(1).optional(),
-        rerank: z.union([z.boolean(), z.object({ topK: z.number().int().min(1).max(500).optional() }).strict()]).optional(),
+        rerank: z
+          .union([z.boolean(), z.object({ topK: z.number().int().min(1).max(500).optional() }).strict()])
+          .optional(),
       })
       .strict(),
     output: z.object({

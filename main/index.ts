@@ -72,7 +72,10 @@ function start(): void {
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, input: unknown) => {
     if (!isOwnFrame(event.senderFrame?.url)) {
-      return { ok: false, error: { name: 'ApiError', code: 'forbidden', message: 'caller is not the Pairscope window' } };
+      return {
+        ok: false,
+        error: { name: 'ApiError', code: 'forbidden', message: 'caller is not the Pairscope window' },
+      };
     }
     return dispatcher.dispatch(String(method), input, { transport: 'ipc' });
   });

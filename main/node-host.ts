@@ -15,6 +15,7 @@ export interface NodeHostOptions {
   libraryPath: string | null;
   rendererRoot?: string;
   host?: string;
+  maxBodyBytes?: number;
 }
 
 export interface NodeHost {
@@ -34,6 +35,7 @@ export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> 
   };
   const browserHost = await startBrowserHost({
     ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     port: options.port,
     token: options.token,
     rendererRoot: options.rendererRoot ?? rendererBuildDir,

@@ -10,10 +10,8 @@ import { projectRoot } from './project-paths';
 export async function ensureRendererBuilt(outDir: string, log: (line: string) => void): Promise<void> {
   if (existsSync(path.join(outDir, 'index.html'))) return;
   log(`pairscope: no renderer build in ${outDir}; building it once (vite build)…`);
-  let vite: typeof import('vite');
-  try {
-    vite = await import('vite');
-  } catch {
+  const vite = await import('vite').catch(() => null);
+  if (!vite) {
     throw new Error('the renderer is not built and vite is not installed; run "npm install && npm run build:renderer"');
   }
   await vite.build({

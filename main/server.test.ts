@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiClient } from '../renderer/lib/api-client';
-import { createHttpTransport, type WebSocketLike } from '../renderer/lib/transports/http';
+import { createHttpTransport, type WebSocketLike } from '../renderer/lib/transports/http-ws';
 import type { EventMessage } from './api';
 import { type NodeHost, openNodeHost } from './node-host';
 import { startBrowserHost } from './server';
@@ -24,7 +24,13 @@ function raw(
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: host.browserHost.port, path: pathName, method: options.method ?? 'GET', headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port: host.browserHost.port,
+        path: pathName,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -47,7 +53,7 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(path.join(dir, 'secret.txt'), 'SECRET-CONTENT');
   await symlink(path.join(dir, 'secret.txt'), path.join(root, 'assets', 'escape.txt'));
-  host = await openNodeHost({ port: 0, token: TOKEN, libraryPath: null, rendererRoot: root });
+  host = await openNodeHost({ port: 0, token: TOKEN, libraryPath: null, rendererRoot: root, maxBodyBytes: 64 * 1024 });
   base = `http://127.0.0.1:${host.browserHost.port}`;
 });
 
@@ -67,7 +73,9 @@ describe('browser host', () => {
   });
 
   it('answers 401 to a wrong token and to a page request without one', async () => {
-    expect((await raw('/api/app.info', { method: 'POST', headers: { Authorization: 'Bearer nope' } })).status).toBe(401);
+    expect((await raw('/api/app.info', { method: 'POST', headers: { Authorization: 'Bearer nope' } })).status).toBe(
+      401,
+    );
     expect((await raw('/')).status).toBe(401);
     expect((await raw('/assets/app.js')).status).toBe(401);
   });
@@ -91,8 +99,8 @@ describe('browser host', () => {
     expect(JSON.parse(res.body).error.code).toBe('unknown_method');
   });
 
-  it('answers 413 to a body over 1 MiB and keeps serving', async () => {
-    const big = JSON.stringify({ message: 'x'.repeat(1024 * 1024 + 10) });
+  it('answers 413 to a body over its limit and keeps serving', async () => {
+    const big = JSON.stringify({ message: 'x'.repeat(64 * 1024 + 10) });
     const res = await raw('/api/app.ping', { method: 'POST', headers: auth, body: big });
     expect(res.status).toBe(413);
     expect((await raw('/api/app.info', { method: 'POST', headers: auth, body: '{}' })).status).toBe(200);
@@ -111,7 +119,13 @@ describe('browser host', () => {
 
   it('never serves a path outside the renderer folder (dot-dot, encoded dot-dot, symlink)', async () => {
     const headers = { Authorization: `Bearer ${TOKEN}` };
-    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/escape.txt']) {
+    for (const p of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/assets/escape.txt',
+    ]) {
       const res = await raw(p, { headers });
       expect(res.status, p).toBe(404);
       expect(res.body, p).not.toContain('SECRET-CONTENT');
@@ -119,7 +133,11 @@ describe('browser host', () => {
   });
 
   it('refuses a request whose Host header is not its loopback address (DNS rebinding)', async () => {
-    const res = await raw('/api/app.info', { method: 'POST', headers: { ...auth, Host: 'evil.example:80' }, body: '{}' });
+    const res = await raw('/api/app.info', {
+      method: 'POST',
+      headers: { ...auth, Host: 'evil.example:80' },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -175,8 +193,8 @@ describe('startBrowserHost', () => {
   it('refuses a token that cannot travel in a URL', async () => {
     const events = new EventHub();
     const dispatcher = createDispatcher({} as never);
-    await expect(
-      startBrowserHost({ port: 0, token: 'a b', rendererRoot: dir, dispatcher, events }),
-    ).rejects.toThrow('token must be 1-256 characters');
+    await expect(startBrowserHost({ port: 0, token: 'a b', rendererRoot: dir, dispatcher, events })).rejects.toThrow(
+      'token must be 1-256 characters',
+    );
   });
 });

@@ -20,7 +20,8 @@ import { assertUsableToken, cookieNameFor, findToken, tokensMatch } from './serv
 import { lookupStaticFile } from './server/static-files';
 
 export const LOOPBACK_HOST = '127.0.0.1';
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Default request body limit: a dropped photo travels base64 in `search.query` (≤ 48 MiB decoded, ~64 MiB encoded). */
+export const DEFAULT_MAX_BODY_BYTES = 80 * 1024 * 1024;
 /** A socket this far behind is closed rather than buffering without bound. */
 const MAX_SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -34,6 +35,8 @@ export interface BrowserHostOptions {
   rendererRoot: string;
   dispatcher: ApiDispatcher;
   events: EventHub;
+  /** Bodies above this get 413 (default DEFAULT_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
 
 export interface BrowserHost {
@@ -52,6 +55,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const host = options.host ?? LOOPBACK_HOST;
   assertLoopbackHost(host);
   assertUsableToken(options.token);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const sockets = new Set<WebSocket>();
   const connections = new Set<Socket>();
@@ -102,9 +106,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       sendJson(res, 405, failure('method_not_allowed', `API calls use POST, not ${req.method ?? '?'}`));
       return;
     }
-    const body = await readBody(req);
+    const body = await readBody(req, maxBodyBytes);
     if (body.kind === 'too_large') {
-      sendJson(res, 413, failure('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`, 'body'));
+      sendJson(res, 413, failure('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`, 'body'));
       return;
     }
     let input: unknown = {};
@@ -153,7 +157,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.end();
       return;
     }
-    createReadStream(found.filePath).on('error', () => res.destroy()).pipe(res);
+    createReadStream(found.filePath)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   server.on('upgrade', (req, socket, head) => {
@@ -240,17 +246,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 type Body = { kind: 'ok'; text: string } | { kind: 'too_large' };
 
-function readBody(req: IncomingMessage): Promise<Body> {
+function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Body> {
   // Event-based on purpose: leaving a for-await loop early would destroy the socket before we can answer 413.
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= maxBodyBytes) chunks.push(chunk);
     });
     req.on('end', () => {
-      resolve(size > MAX_BODY_BYTES ? { kind: 'too_large' } : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') });
+      resolve(
+        size > maxBodyBytes ? { kind: 'too_large' } : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') },
+      );
     });
     req.on('error', reject);
   });

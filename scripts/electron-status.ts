@@ -21,7 +21,10 @@ export function electronStatus(env: NodeJS.ProcessEnv = process.env, platform = 
     };
   }
   if (!existsSync(executablePath)) {
-    return { ok: false, reason: `the Electron binary is missing at ${executablePath}; run "npm install" with internet` };
+    return {
+      ok: false,
+      reason: `the Electron binary is missing at ${executablePath}; run "npm install" with internet`,
+    };
   }
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return { ok: false, reason: 'no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };

@@ -71,13 +71,17 @@ try {
 } catch (error) {
   const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
   note(`could not provide Electron's type declarations (${reason}).`);
-  note('Only "tsc -p tsconfig.electron.json" is affected; run "node scripts/postinstall.mjs" again once npm can reach its registry.');
+  note(
+    'Only "tsc -p tsconfig.electron.json" is affected; run "node scripts/postinstall.mjs" again once npm can reach its registry.',
+  );
 }
 
 const electron = installedElectron();
 if (!electron) {
   note('Electron is not installed: its binary could not be downloaded, so npm dropped this optional dependency.');
-  note('"npm start" opens Pairscope in a browser instead; run "npm install" with internet access for the desktop window.');
+  note(
+    '"npm start" opens Pairscope in a browser instead; run "npm install" with internet access for the desktop window.',
+  );
 } else if (!electron.hasBinary) {
   note(`Electron ${electron.version} is installed without its binary; "npm start" will use the browser host.`);
 }

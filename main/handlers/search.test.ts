@@ -42,7 +42,11 @@ describe('search.query over the API contract', () => {
 
   it('searches with dropped bytes and names a dropped non-image', async () => {
     const bytes = Buffer.from('%PDF-1.4 not an image').toString('base64');
-    const r = await dispatcher(true).dispatch('search.query', { image: { bytesBase64: bytes, name: 'report.pdf' } }, call);
+    const r = await dispatcher(true).dispatch(
+      'search.query',
+      { image: { bytesBase64: bytes, name: 'report.pdf' } },
+      call,
+    );
     expect(r.ok ? null : r.error).toMatchObject({ code: 'not_an_image', field: 'input.image.bytes' });
     expect(r.ok ? '' : r.error.message).toMatch(/^report\.pdf cannot be searched with: /);
   });

@@ -14,7 +14,11 @@ export function createSearchHandlers(ctx: AppContext): Pick<ApiHandlers, 'search
       if (input.image && 'bytesBase64' in input.image) {
         const bytes = Buffer.from(input.image.bytesBase64, 'base64');
         if (bytes.length > MAX_DROPPED_BYTES) {
-          throw new ApiError('payload_too_large', `dropped file is ${bytes.length} bytes; at most ${MAX_DROPPED_BYTES}`, 'input.image');
+          throw new ApiError(
+            'payload_too_large',
+            `dropped file is ${bytes.length} bytes; at most ${MAX_DROPPED_BYTES}`,
+            'input.image',
+          );
         }
         image = { bytes, ...(input.image.name !== undefined ? { name: input.image.name } : {}) };
       } else if (input.image) {

@@ -28,7 +28,11 @@ export function cookieNameFor(port: number): string {
 
 export type TokenSource = 'header' | 'query' | 'cookie';
 
-export function findToken(req: IncomingMessage, url: URL, cookieName: string): { token: string; source: TokenSource } | null {
+export function findToken(
+  req: IncomingMessage,
+  url: URL,
+  cookieName: string,
+): { token: string; source: TokenSource } | null {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return { token: header.slice('Bearer '.length).trim(), source: 'header' };
   const query = url.searchParams.get('token');

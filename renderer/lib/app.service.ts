@@ -29,7 +29,11 @@ export interface PingOutcome {
   roundTripMs: number;
 }
 
-export async function checkConnection(client: ApiClient, state: AppState, message: string): Promise<PingOutcome | null> {
+export async function checkConnection(
+  client: ApiClient,
+  state: AppState,
+  message: string,
+): Promise<PingOutcome | null> {
   const started = performance.now();
   try {
     const reply = await client.call('app.ping', { message });

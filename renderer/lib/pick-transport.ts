@@ -3,8 +3,8 @@
  * else the browser host at this page's origin with the token from `?token=`.
  */
 import type { ApiTransport } from './api-client';
-import { createHttpTransport } from './transports/http';
-import { createIpcTransport } from './transports/ipc';
+import { createHttpTransport } from './transports/http-ws';
+import { createIpcTransport } from './transports/ipc-bridge';
 
 export type TransportChoice = { ok: true; transport: ApiTransport } | { ok: false; reason: string };
 

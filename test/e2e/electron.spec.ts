@@ -19,7 +19,9 @@ test('the Electron app opens its window and talks to the engine over IPC', async
     await window.getByRole('button', { name: 'Check connection' }).click();
     await expect(window.getByTestId('ping-reply')).toContainText('hello from the ipc client');
     await expect(window.getByTestId('events-indicator')).toHaveAttribute('data-count', '1');
-    const exposed = await window.evaluate(() => Object.keys(window).filter((key) => key === 'pairscope' || key === 'require'));
+    const exposed = await window.evaluate(() =>
+      Object.keys(window).filter((key) => key === 'pairscope' || key === 'require'),
+    );
     expect(exposed).toEqual(['pairscope']);
     await window.screenshot({ path: 'test-results/screenshots/electron-shell.png' });
   } finally {

@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { electronStatus } from '../../scripts/electron-status';
 
 export default function globalSetup(): void {
-  const args = electronStatus().ok ? ['electron-vite', 'build'] : ['vite', 'build', '--config', 'renderer/vite.config.ts'];
+  const args = electronStatus().ok
+    ? ['electron-vite', 'build']
+    : ['vite', 'build', '--config', 'renderer/vite.config.ts'];
   execFileSync('npx', ['--no-install', ...args, '--logLevel', 'warn'], { stdio: 'inherit' });
 }

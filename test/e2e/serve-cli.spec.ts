@@ -49,6 +49,10 @@ test('`npx pairscope serve --port P --token T` serves the UI at http://127.0.0.1
   await new Promise<void>((resolve) =>
     child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
   );
-  const probe = () => fetch(`http://127.0.0.1:${port}/?token=${token}`).then(() => 'serving', () => 'stopped');
+  const probe = () =>
+    fetch(`http://127.0.0.1:${port}/?token=${token}`).then(
+      () => 'serving',
+      () => 'stopped',
+    );
   await expect.poll(probe, { message: 'the host stops with its process', timeout: 5_000 }).toBe('stopped');
 });
