@@ -4,25 +4,25 @@
  * Writes images/<activity>/<path under resource/> (original WebP bytes), photos.jsonl,
  * emoji_zeroshot.jsonl (photos whose name is an emoji concept), licences/<activity>/.../README, LICENSES.md, SUMMARY.json.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import sharp from "sharp";
-import { EmojiMatcher } from "./emoji-match";
-import { photosOfActivity, type Photo } from "./gcompris";
-import { writeJsonl } from "./manifest";
-import { parseRcc } from "./rcc";
-import { loadConcepts } from "./sources";
-import { isHeldOut } from "./split";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { EmojiMatcher } from './emoji-match';
+import { photosOfActivity, type Photo } from './gcompris';
+import { writeJsonl } from './manifest';
+import { parseRcc } from './rcc';
+import { loadConcepts } from './sources';
+import { isHeldOut } from './split';
 
 export const GCOMPRIS_ACTIVITIES = [
-  "explore_world_animals",
-  "explore_farm_animals",
-  "explore_monuments",
-  "erase",
-  "categorization",
+  'explore_world_animals',
+  'explore_farm_animals',
+  'explore_monuments',
+  'erase',
+  'categorization',
 ];
-export const DEFAULT_RCC_DIR = "/usr/share/gcompris-qt/rcc";
+export const DEFAULT_RCC_DIR = '/usr/share/gcompris-qt/rcc';
 
 export interface PhotoRecord {
   image: string;
@@ -43,9 +43,7 @@ export interface PhotoRecord {
 
 /** Output path of a photo relative to the output folder. */
 export function photoImagePath(p: Photo): string {
-  const rel = p.path.includes("/resource/")
-    ? p.path.slice(p.path.indexOf("/resource/") + "/resource/".length)
-    : p.path;
+  const rel = p.path.includes('/resource/') ? p.path.slice(p.path.indexOf('/resource/') + '/resource/'.length) : p.path;
   return `images/${p.activity}/${rel}`;
 }
 
@@ -67,7 +65,7 @@ export function loadGcomprisPhotos(
         readmes.push({
           activity,
           path: f.path,
-          text: f.read().toString("utf8"),
+          text: f.read().toString('utf8'),
         });
   }
   return { photos, readmes };
@@ -76,18 +74,15 @@ export function loadGcomprisPhotos(
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      out: { type: "string", default: "data/gcompris" },
-      "rcc-dir": { type: "string", default: DEFAULT_RCC_DIR },
+      out: { type: 'string', default: 'data/gcompris' },
+      'rcc-dir': { type: 'string', default: DEFAULT_RCC_DIR },
     },
   });
   const out = resolve(values.out!);
-  rmSync(join(out, "SUMMARY.json"), { force: true });
-  const { photos, readmes } = loadGcomprisPhotos(values["rcc-dir"]!);
+  rmSync(join(out, 'SUMMARY.json'), { force: true });
+  const { photos, readmes } = loadGcomprisPhotos(values['rcc-dir']!);
   const unlicensed = photos.filter((p) => !p.licence);
-  if (unlicensed.length)
-    console.warn(
-      `no licence entry for: ${unlicensed.map((p) => p.path).join(", ")}`,
-    );
+  if (unlicensed.length) console.warn(`no licence entry for: ${unlicensed.map((p) => p.path).join(', ')}`);
 
   const records: PhotoRecord[] = [];
   for (const p of photos) {
@@ -104,20 +99,18 @@ async function main(): Promise<void> {
       ...(p.text !== undefined ? { text: p.text } : {}),
       activity: p.activity,
       ...(p.category !== undefined ? { category: p.category } : {}),
-      licence: p.licence?.license ?? "unknown",
-      copyright: p.licence?.copyright ?? "",
-      source_url: p.licence?.source ?? "",
+      licence: p.licence?.license ?? 'unknown',
+      copyright: p.licence?.copyright ?? '',
+      source_url: p.licence?.source ?? '',
       ...(p.licence?.note ? { licence_note: p.licence.note } : {}),
       archive_path: p.path,
       width: meta.width ?? 0,
       height: meta.height ?? 0,
     });
   }
-  writeJsonl(join(out, "photos.jsonl"), records);
+  writeJsonl(join(out, 'photos.jsonl'), records);
 
-  const concepts = [...loadConcepts("en").values()].filter(
-    (c) => c.group !== "component" && c.group !== "flags",
-  );
+  const concepts = [...loadConcepts('en').values()].filter((c) => c.group !== 'component' && c.group !== 'flags');
   const matcher = new EmojiMatcher(concepts);
   const zeroShot = records.flatMap((r) => {
     const m = matcher.match(r.name);
@@ -135,76 +128,58 @@ async function main(): Promise<void> {
       },
     ];
   });
-  writeJsonl(join(out, "emoji_zeroshot.jsonl"), zeroShot);
+  writeJsonl(join(out, 'emoji_zeroshot.jsonl'), zeroShot);
 
   for (const r of readmes) {
-    const rel = r.path.includes("/resource/")
-      ? r.path.slice(r.path.indexOf("/resource/") + "/resource/".length)
-      : "README";
-    const dest = join(out, "licences", r.activity, rel);
+    const rel = r.path.includes('/resource/')
+      ? r.path.slice(r.path.indexOf('/resource/') + '/resource/'.length)
+      : 'README';
+    const dest = join(out, 'licences', r.activity, rel);
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, r.text);
   }
   const byLicence: Record<string, number> = {};
-  for (const r of records)
-    byLicence[r.licence] = (byLicence[r.licence] ?? 0) + 1;
-  writeFileSync(
-    join(out, "LICENSES.md"),
-    gcomprisLicenceText(records, byLicence),
-  );
+  for (const r of records) byLicence[r.licence] = (byLicence[r.licence] ?? 0) + 1;
+  writeFileSync(join(out, 'LICENSES.md'), gcomprisLicenceText(records, byLicence));
   const summary = {
     photos: records.length,
     by_activity: Object.fromEntries(
-      GCOMPRIS_ACTIVITIES.map((a) => [
-        a,
-        records.filter((r) => r.activity === a).length,
-      ]),
+      GCOMPRIS_ACTIVITIES.map((a) => [a, records.filter((r) => r.activity === a).length]),
     ),
     by_licence: byLicence,
     emoji_zeroshot: {
       photos: zeroShot.length,
       concepts: new Set(zeroShot.map((z) => z.id)).size,
-      held_out_concepts: new Set(
-        zeroShot.filter((z) => z.held_out).map((z) => z.id),
-      ).size,
+      held_out_concepts: new Set(zeroShot.filter((z) => z.held_out).map((z) => z.id)).size,
       by: Object.fromEntries(
-        ["label", "tag", "reviewed"].map((b) => [
-          b,
-          zeroShot.filter((z) => z.match_by === b).length,
-        ]),
+        ['label', 'tag', 'reviewed'].map((b) => [b, zeroShot.filter((z) => z.match_by === b).length]),
       ),
     },
   };
-  writeFileSync(
-    join(out, "SUMMARY.json"),
-    JSON.stringify(summary, null, 2) + "\n",
-  );
+  writeFileSync(join(out, 'SUMMARY.json'), JSON.stringify(summary, null, 2) + '\n');
   console.log(JSON.stringify(summary));
 }
 
-function gcomprisLicenceText(
-  records: PhotoRecord[],
-  byLicence: Record<string, number>,
-): string {
+function gcomprisLicenceText(records: PhotoRecord[], byLicence: Record<string, number>): string {
   const lines = [
-    "# Licences and attribution of data/gcompris",
-    "",
-    "Photos extracted unchanged from the Debian package gcompris-qt-data (GCompris, KDE) by tools/dataset/build-gcompris.ts.",
+    '# Licences and attribution of data/gcompris',
+    '',
+    'Photos extracted unchanged from the Debian package gcompris-qt-data (GCompris, KDE) by tools/dataset/build-gcompris.ts.',
     "Each photo's licence comes from the README in its GCompris image folder (copies under licences/).",
-    "CC-BY and CC-BY-SA photos require attribution to the author below; CC-BY-SA ones share alike.",
-    "",
+    'CC-BY and CC-BY-SA photos require attribution to the author below; CC-BY-SA ones share alike.',
+    '',
     `Counts: ${Object.entries(byLicence)
       .map(([k, v]) => `${k} ${v}`)
-      .join(", ")}.`,
-    "",
-    "| image | licence | author | source |",
-    "|---|---|---|---|",
+      .join(', ')}.`,
+    '',
+    '| image | licence | author | source |',
+    '|---|---|---|---|',
     ...records.map(
       (r) =>
-        `| ${r.image} | ${r.licence}${r.licence_note ? ` (${r.licence_note})` : ""} | ${r.copyright.replace(/\|/g, "/")} | ${r.source_url} |`,
+        `| ${r.image} | ${r.licence}${r.licence_note ? ` (${r.licence_note})` : ''} | ${r.copyright.replace(/\|/g, '/')} | ${r.source_url} |`,
     ),
   ];
-  return lines.join("\n") + "\n";
+  return lines.join('\n') + '\n';
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

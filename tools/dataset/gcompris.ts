@@ -2,7 +2,7 @@
  * Real photos and their captions from GCompris activity archives (datasets.md, "Real photographs").
  * Pure functions over parsed .rcc files; build-gcompris.ts does the I/O.
  */
-import type { RccFile } from "./rcc";
+import type { RccFile } from './rcc';
 
 export interface LicenceEntry {
   copyright: string;
@@ -19,31 +19,26 @@ export interface LicenceEntry {
  */
 export function parseLicenceReadme(text: string): Map<string, LicenceEntry> {
   const out = new Map<string, LicenceEntry>();
-  for (const block of text.replace(/\r\n/g, "\n").split(/\n\s*\n/)) {
+  for (const block of text.replace(/\r\n/g, '\n').split(/\n\s*\n/)) {
     const fields: Record<string, string> = {};
     const files: string[] = [];
     let inFiles = false;
-    for (const line of block.split("\n")) {
+    for (const line of block.split('\n')) {
       const m = /^([A-Za-z]+)\s*:\s*(.*)$/.exec(line.trim());
-      if (
-        m &&
-        !(
-          inFiles && !/^(copyright|license|source|comments|files)$/i.test(m[1]!)
-        )
-      ) {
+      if (m && !(inFiles && !/^(copyright|license|source|comments|files)$/i.test(m[1]!))) {
         const key = m[1]!.toLowerCase();
-        inFiles = key === "files";
+        inFiles = key === 'files';
         if (inFiles) files.push(...m[2]!.split(/\s+/).filter(Boolean));
         else fields[key] = m[2]!.trim();
-      } else if (inFiles && line.trim() !== "") {
+      } else if (inFiles && line.trim() !== '') {
         files.push(...line.trim().split(/\s+/));
       }
     }
     for (const f of files) {
       out.set(f, {
-        copyright: fields.copyright ?? "",
-        license: normaliseLicence(fields.license ?? ""),
-        source: fields.source ?? "",
+        copyright: fields.copyright ?? '',
+        license: normaliseLicence(fields.license ?? ''),
+        source: fields.source ?? '',
       });
     }
   }
@@ -53,8 +48,8 @@ export function parseLicenceReadme(text: string): Map<string, LicenceEntry> {
 /** "CC-BY-SA 4.0" and "CC-BY-SA-4.0" are one licence; "Public domain" and "Public Domain" too. */
 export function normaliseLicence(raw: string): string {
   const s = raw.trim();
-  if (/^public\s*domain$/i.test(s)) return "Public Domain";
-  return s.replace(/^(CC[-\w]*?)[\s-]+(\d\.\d)$/i, "$1-$2");
+  if (/^public\s*domain$/i.test(s)) return 'Public Domain';
+  return s.replace(/^(CC[-\w]*?)[\s-]+(\d\.\d)$/i, '$1-$2');
 }
 
 export interface BoardEntry {
@@ -66,7 +61,7 @@ export interface BoardEntry {
 
 /** Unescape a QML/JS double-quoted string body. */
 function unquote(s: string): string {
-  return s.replace(/\\(["'\\])/g, "$1").replace(/\\n/g, "\n");
+  return s.replace(/\\(["'\\])/g, '$1').replace(/\\n/g, '\n');
 }
 
 /**
@@ -80,36 +75,34 @@ export function parseBoardQml(qml: string): BoardEntry[] {
   for (let i = 0; i < qml.length; i++) {
     const ch = qml[i];
     if (ch === '"') {
-      for (i++; i < qml.length && qml[i] !== '"'; i++) if (qml[i] === "\\") i++;
-    } else if (ch === "/" && qml[i + 1] === "*") {
-      const end = qml.indexOf("*/", i + 2);
+      for (i++; i < qml.length && qml[i] !== '"'; i++) if (qml[i] === '\\') i++;
+    } else if (ch === '/' && qml[i + 1] === '*') {
+      const end = qml.indexOf('*/', i + 2);
       i = end < 0 ? qml.length : end + 1;
-    } else if (ch === "/" && qml[i + 1] === "/") {
-      const end = qml.indexOf("\n", i);
+    } else if (ch === '/' && qml[i + 1] === '/') {
+      const end = qml.indexOf('\n', i);
       i = end < 0 ? qml.length : end;
-    } else if (ch === "{") {
+    } else if (ch === '{') {
       starts.push(i);
       innermost = true;
-    } else if (ch === "}") {
+    } else if (ch === '}') {
       const s = starts.pop();
       if (s !== undefined && innermost) objects.push(qml.slice(s + 1, i));
       innermost = false;
     }
   }
   const str = (body: string, key: string): string | undefined => {
-    const m = new RegExp(
-      `"${key}"\\s*:\\s*(?:qsTr\\(\\s*)?"((?:[^"\\\\]|\\\\.)*)"`,
-    ).exec(body);
+    const m = new RegExp(`"${key}"\\s*:\\s*(?:qsTr\\(\\s*)?"((?:[^"\\\\]|\\\\.)*)"`).exec(body);
     return m ? unquote(m[1]!) : undefined;
   };
   const out: BoardEntry[] = [];
   for (const body of objects) {
-    const image2 = str(body, "image2");
+    const image2 = str(body, 'image2');
     if (!image2) continue;
     out.push({
-      title: str(body, "title") ?? "",
-      text: str(body, "text") ?? "",
-      image2: image2.replace(/^qrc:\/+/, ""),
+      title: str(body, 'title') ?? '',
+      text: str(body, 'text') ?? '',
+      image2: image2.replace(/^qrc:\/+/, ''),
     });
   }
   return out;
@@ -118,14 +111,12 @@ export function parseBoardQml(qml: string): BoardEntry[] {
 /** "measuringTape3" → "measuring tape", "IndiaGate" → "India gate", "polar_bear" → "polar bear". */
 export function nameWords(stem: string): string {
   const words = stem
-    .replace(/\d+$/, "")
-    .replace(/_/g, " ")
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/\d+$/, '')
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
     .trim()
     .split(/\s+/);
-  return words
-    .map((w, i) => (i > 0 && /^[A-Z][a-z]/.test(w) ? w.toLowerCase() : w))
-    .join(" ");
+  return words.map((w, i) => (i > 0 && /^[A-Z][a-z]/.test(w) ? w.toLowerCase() : w)).join(' ');
 }
 
 export interface Photo {
@@ -144,16 +135,10 @@ export interface Photo {
 
 const PHOTO_EXT = /\.(webp|jpe?g|png)$/i;
 /** categorization folders that hold photos (the others are SVG drawings and one cover image each). */
-export const CATEGORIZATION_PHOTO_FOLDERS = [
-  "fishes",
-  "monuments",
-  "others",
-  "renewable",
-  "tools",
-];
+export const CATEGORIZATION_PHOTO_FOLDERS = ['fishes', 'monuments', 'others', 'renewable', 'tools'];
 
 function stemOf(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "");
+  return path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
 }
 
 /** Levenshtein distance, capped: only "is it at most 1" matters here. */
@@ -162,30 +147,24 @@ function withinOneEdit(a: string, b: string): boolean {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const tail = (x: string, y: string): boolean => x === y;
-  return (
-    tail(a.slice(i + 1), b.slice(i + 1)) ||
-    tail(a.slice(i), b.slice(i + 1)) ||
-    tail(a.slice(i + 1), b.slice(i))
-  );
+  return tail(a.slice(i + 1), b.slice(i + 1)) || tail(a.slice(i), b.slice(i + 1)) || tail(a.slice(i + 1), b.slice(i));
 }
 
 function licenceFor(files: RccFile[], photoPath: string): LicenceEntry | null {
   const present = new Set(files.map((f) => f.path));
   // Walk up from the photo's folder to the activity's resource folder, looking for a README that names it.
-  const parts = photoPath.split("/");
+  const parts = photoPath.split('/');
   for (let up = parts.length - 1; up > 0; up--) {
-    const dir = parts.slice(0, up).join("/");
+    const dir = parts.slice(0, up).join('/');
     const readme = files.find((f) => f.path === `${dir}/README`);
     if (!readme) continue;
-    const table = parseLicenceReadme(readme.read().toString("utf8"));
-    const rel = parts.slice(up).join("/");
+    const table = parseLicenceReadme(readme.read().toString('utf8'));
+    const rel = parts.slice(up).join('/');
     const hit = table.get(rel) ?? table.get(parts[parts.length - 1]!);
     if (hit) return hit;
     // Upstream READMEs misspell two names (screDriver.webp, audaPalatina.webp): accept a one-letter
     // difference when exactly one README entry names a file that is not in the archive.
-    const near = [...table.entries()].filter(
-      ([name]) => !present.has(`${dir}/${name}`) && withinOneEdit(name, rel),
-    );
+    const near = [...table.entries()].filter(([name]) => !present.has(`${dir}/${name}`) && withinOneEdit(name, rel));
     if (near.length === 1) {
       const [name, entry] = near[0]!;
       return { ...entry, note: `README names it "${name}"` };
@@ -197,13 +176,11 @@ function licenceFor(files: RccFile[], photoPath: string): LicenceEntry | null {
 /** Photos of one activity archive with captions, following the rules of datasets.md for each activity. */
 export function photosOfActivity(activity: string, files: RccFile[]): Photo[] {
   const photos: Photo[] = [];
-  if (activity.startsWith("explore_")) {
+  if (activity.startsWith('explore_')) {
     const byPath = new Map(files.map((f) => [f.path, f]));
     const seen = new Set<string>();
-    for (const board of files.filter((f) =>
-      /\/resource\/board\/board\d*\.qml$/.test(f.path),
-    )) {
-      for (const e of parseBoardQml(board.read().toString("utf8"))) {
+    for (const board of files.filter((f) => /\/resource\/board\/board\d*\.qml$/.test(f.path))) {
+      for (const e of parseBoardQml(board.read().toString('utf8'))) {
         const file = byPath.get(e.image2);
         if (!file || seen.has(e.image2) || !PHOTO_EXT.test(e.image2)) continue;
         seen.add(e.image2);
@@ -219,10 +196,8 @@ export function photosOfActivity(activity: string, files: RccFile[]): Photo[] {
         });
       }
     }
-  } else if (activity === "erase") {
-    for (const f of files.filter(
-      (x) => /\/erase\/resource\/[^/]+$/.test(x.path) && PHOTO_EXT.test(x.path),
-    )) {
+  } else if (activity === 'erase') {
+    for (const f of files.filter((x) => /\/erase\/resource\/[^/]+$/.test(x.path) && PHOTO_EXT.test(x.path))) {
       const name = nameWords(stemOf(f.path));
       photos.push({
         path: f.path,
@@ -233,15 +208,10 @@ export function photosOfActivity(activity: string, files: RccFile[]): Photo[] {
         file: f,
       });
     }
-  } else if (activity === "categorization") {
+  } else if (activity === 'categorization') {
     for (const f of files) {
       const m = /\/resource\/images\/([^/]+)\/([^/]+)$/.exec(f.path);
-      if (
-        !m ||
-        !CATEGORIZATION_PHOTO_FOLDERS.includes(m[1]!) ||
-        !PHOTO_EXT.test(f.path)
-      )
-        continue;
+      if (!m || !CATEGORIZATION_PHOTO_FOLDERS.includes(m[1]!) || !PHOTO_EXT.test(f.path)) continue;
       const name = nameWords(stemOf(f.path));
       photos.push({
         path: f.path,
@@ -254,7 +224,5 @@ export function photosOfActivity(activity: string, files: RccFile[]): Photo[] {
       });
     }
   }
-  return photos.sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-  );
+  return photos.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

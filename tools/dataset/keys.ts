@@ -9,19 +9,18 @@ export function normaliseKey(raw: string): string {
     .trim()
     .toLowerCase()
     .split(/[-_\s]+/)
-    .filter((p) => p !== "" && p !== "fe0f" && p !== "fe0e");
+    .filter((p) => p !== '' && p !== 'fe0f' && p !== 'fe0e');
   return parts
     .map((p) => {
-      if (!/^[0-9a-f]+$/.test(p))
-        throw new Error(`normaliseKey: "${raw}" has a non-hex part "${p}"`);
+      if (!/^[0-9a-f]+$/.test(p)) throw new Error(`normaliseKey: "${raw}" has a non-hex part "${p}"`);
       return parseInt(p, 16).toString(16);
     })
-    .join("-");
+    .join('-');
 }
 
 /** Key for a file name like `1F600.svg` or `0023-fe0f-20e3.webp`; null when the stem is not a code-point sequence. */
 export function keyFromFileName(fileName: string): string | null {
-  const stem = fileName.replace(/\.[^.]+$/, "");
+  const stem = fileName.replace(/\.[^.]+$/, '');
   if (!/^[0-9a-fA-F]+([-_ ][0-9a-fA-F]+)*$/.test(stem)) return null;
   return normaliseKey(stem);
 }

@@ -1,8 +1,8 @@
 /**
  * The JSONL record every emoji manifest line holds, and deterministic JSONL writing.
  */
-import { writeFileSync, renameSync } from "node:fs";
-import type { Pair } from "./split";
+import { writeFileSync, renameSync } from 'node:fs';
+import type { Pair } from './split';
 
 export interface EmojiRecord {
   /** Path of the PNG relative to the manifest file. */
@@ -31,7 +31,7 @@ export function toRecord(p: Pair): EmojiRecord {
   return {
     image: imagePath(p.style, c.key),
     caption: c.label,
-    caption_tags: c.tags.join(", "),
+    caption_tags: c.tags.join(', '),
     id: c.key,
     base_id: c.baseKey,
     style: p.style,
@@ -43,9 +43,7 @@ export function toRecord(p: Pair): EmojiRecord {
 }
 
 export function toJsonl(rows: readonly object[]): string {
-  return (
-    rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "")
-  );
+  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
 }
 
 /** Write via a temp file and rename, so a reader never sees half a manifest. */
@@ -56,8 +54,8 @@ export function writeJsonl(path: string, rows: readonly object[]): void {
 
 export function readJsonl<T>(text: string, file: string): T[] {
   return text
-    .split("\n")
-    .filter((l) => l.trim() !== "")
+    .split('\n')
+    .filter((l) => l.trim() !== '')
     .map((l, i) => {
       try {
         return JSON.parse(l) as T;

@@ -3,11 +3,11 @@
  * the same rows, mode, rate and seed give the same output byte for byte.
  * Exactly round(rate·N) rows come out with noisy = true; every other row is unchanged.
  */
-import { mulberry32, randInt, shuffledIndices, type Rng } from "./prng";
-import type { EmojiRecord } from "./manifest";
+import { mulberry32, randInt, shuffledIndices, type Rng } from './prng';
+import type { EmojiRecord } from './manifest';
 
-export type NoiseMode = "swap" | "hard" | "partial";
-export const NOISE_MODES: readonly NoiseMode[] = ["swap", "hard", "partial"];
+export type NoiseMode = 'swap' | 'hard' | 'partial';
+export const NOISE_MODES: readonly NoiseMode[] = ['swap', 'hard', 'partial'];
 
 export interface NoisyRecord extends EmojiRecord {
   noisy: boolean;
@@ -16,23 +16,12 @@ export interface NoisyRecord extends EmojiRecord {
   original_caption_tags: string;
 }
 
-export function noisyFileName(
-  manifestStem: string,
-  mode: NoiseMode,
-  rate: number,
-  seed: number,
-): string {
+export function noisyFileName(manifestStem: string, mode: NoiseMode, rate: number, seed: number): string {
   return `${manifestStem}.noisy-${mode}-${rate}-s${seed}.jsonl`;
 }
 
-export function applyNoise(
-  rows: readonly EmojiRecord[],
-  mode: NoiseMode,
-  rate: number,
-  seed: number,
-): NoisyRecord[] {
-  if (!(rate >= 0 && rate <= 1))
-    throw new Error(`noise rate must be in [0, 1], got ${rate}`);
+export function applyNoise(rows: readonly EmojiRecord[], mode: NoiseMode, rate: number, seed: number): NoisyRecord[] {
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`noise rate must be in [0, 1], got ${rate}`);
   const out: NoisyRecord[] = rows.map((r) => ({
     ...r,
     noisy: false,
@@ -45,14 +34,14 @@ export function applyNoise(
   const rng = mulberry32(seed);
   const order = shuffledIndices(rng, rows.length);
   const picked =
-    mode === "swap"
+    mode === 'swap'
       ? swap(out, order, target)
-      : mode === "hard"
+      : mode === 'hard'
         ? hard(out, order, target, rng)
         : partial(out, order, target, rng);
   if (picked !== target) {
     throw new Error(
-      `${mode} noise: only ${picked} of ${rows.length} rows can be corrupted, ${target} asked (rate ${rate})`,
+      `${mode} noise: cannot corrupt exactly ${target} of ${rows.length} rows (rate ${rate}, seed ${seed}; got ${picked}): too few distinct captions or tags`,
     );
   }
   return out;
@@ -69,8 +58,7 @@ function swap(out: NoisyRecord[], order: number[], target: number): number {
   const cap = (i: number): string => out[i]!.original_caption;
   for (; cursor < order.length && taken.length < target; cursor++) {
     const i = order[cursor]!;
-    if (taken.length === 0 || cap(i) !== cap(taken[taken.length - 1]!))
-      taken.push(i);
+    if (taken.length === 0 || cap(i) !== cap(taken[taken.length - 1]!)) taken.push(i);
   }
   if (taken.length < 2) return 0;
   // Wrap-around: the last one must differ from the first too.
@@ -98,12 +86,7 @@ function swap(out: NoisyRecord[], order: number[], target: number): number {
 }
 
 /** Replace the caption by the label of another concept of the same subgroup found in these rows (no held-out text leaks in). */
-function hard(
-  out: NoisyRecord[],
-  order: number[],
-  target: number,
-  rng: Rng,
-): number {
+function hard(out: NoisyRecord[], order: number[], target: number, rng: Rng): number {
   const bySubgroup = new Map<string, Map<string, string>>(); // subgroup → caption → base_id
   for (const r of out) {
     const m = bySubgroup.get(r.subgroup) ?? new Map<string, string>();
@@ -137,36 +120,25 @@ function hard(
  * Keep the label; corrupt the tag caption: drop about half of the tags (at least one) and put in
  * tags of another row that this row does not have, for half of the dropped ones.
  */
-function partial(
-  out: NoisyRecord[],
-  order: number[],
-  target: number,
-  rng: Rng,
-): number {
+function partial(out: NoisyRecord[], order: number[], target: number, rng: Rng): number {
   let done = 0;
   for (let c = 0; c < order.length && done < target; c++) {
     const r = out[order[c]!]!;
     if (r.tags.length === 0) continue;
     const keep = r.tags.filter(() => rng() >= 0.5);
-    if (keep.length === r.tags.length)
-      keep.splice(randInt(rng, keep.length), 1);
+    if (keep.length === r.tags.length) keep.splice(randInt(rng, keep.length), 1);
     const dropped = r.tags.length - keep.length;
     const own = new Set(r.tags);
     const foreign: string[] = [];
-    for (
-      let tries = 0;
-      foreign.length < Math.ceil(dropped / 2) && tries < 50;
-      tries++
-    ) {
+    for (let tries = 0; foreign.length < Math.ceil(dropped / 2) && tries < 50; tries++) {
       const other = out[randInt(rng, out.length)]!.tags;
       const t = other.length ? other[randInt(rng, other.length)]! : undefined;
-      if (t !== undefined && !own.has(t) && !foreign.includes(t))
-        foreign.push(t);
+      if (t !== undefined && !own.has(t) && !foreign.includes(t)) foreign.push(t);
     }
     const tags = [...keep];
     for (const t of foreign) tags.splice(randInt(rng, tags.length + 1), 0, t);
     r.tags = tags;
-    r.caption_tags = tags.join(", ");
+    r.caption_tags = tags.join(', ');
     r.noisy = true;
     done++;
   }

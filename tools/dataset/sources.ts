@@ -2,24 +2,15 @@
  * Where each installed package keeps its images and captions (datasets.md, "The main set").
  * Each loader returns key → absolute file path, keyed with normaliseKey so they all meet.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { keyFromFileName, normaliseKey } from "./keys";
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { keyFromFileName, normaliseKey } from './keys';
 
-export type TrainStyle = "noto" | "twemoji" | "openmoji";
-export type Style = TrainStyle | "fluent";
-export const TRAIN_STYLES: readonly TrainStyle[] = [
-  "noto",
-  "twemoji",
-  "openmoji",
-];
-export const ALL_STYLES: readonly Style[] = [
-  "noto",
-  "twemoji",
-  "openmoji",
-  "fluent",
-];
+export type TrainStyle = 'noto' | 'twemoji' | 'openmoji';
+export type Style = TrainStyle | 'fluent';
+export const TRAIN_STYLES: readonly TrainStyle[] = ['noto', 'twemoji', 'openmoji'];
+export const ALL_STYLES: readonly Style[] = ['noto', 'twemoji', 'openmoji', 'fluent'];
 
 /** One emojibase entry flattened: base concepts and their skin-tone variants. */
 export interface Concept {
@@ -58,18 +49,12 @@ interface GroupsMeta {
 }
 
 /** All emojibase concepts of one locale (default English), base entries and skins, keyed by normalised key. */
-export function loadConcepts(locale = "en"): Map<string, Concept> {
-  const dir = packageDir("emojibase-data");
-  const data = JSON.parse(
-    readFileSync(join(dir, locale, "data.json"), "utf8"),
-  ) as EmojibaseEntry[];
-  const meta = JSON.parse(
-    readFileSync(join(dir, "meta", "groups.json"), "utf8"),
-  ) as GroupsMeta;
-  const name = (
-    table: Record<string, string>,
-    n: number | undefined,
-  ): string => (n === undefined ? "" : (table[String(n)] ?? ""));
+export function loadConcepts(locale = 'en'): Map<string, Concept> {
+  const dir = packageDir('emojibase-data');
+  const data = JSON.parse(readFileSync(join(dir, locale, 'data.json'), 'utf8')) as EmojibaseEntry[];
+  const meta = JSON.parse(readFileSync(join(dir, 'meta', 'groups.json'), 'utf8')) as GroupsMeta;
+  const name = (table: Record<string, string>, n: number | undefined): string =>
+    n === undefined ? '' : (table[String(n)] ?? '');
   const out = new Map<string, Concept>();
   for (const e of data) {
     const baseKey = normaliseKey(e.hexcode);
@@ -117,19 +102,13 @@ function filesByKey(dir: string, ext: string): Map<string, string> {
 /** key → image file for one style. */
 export function loadStyleImages(style: Style): Map<string, string> {
   switch (style) {
-    case "noto":
-      return filesByKey(
-        join(packageDir("emoji-datasource-google"), "img", "google", "64"),
-        ".png",
-      );
-    case "twemoji":
-      return filesByKey(packageDir("@twemoji/svg"), ".svg");
-    case "openmoji":
-      return filesByKey(join(packageDir("openmoji"), "color", "svg"), ".svg");
-    case "fluent":
-      return filesByKey(
-        join(packageDir("@lobehub/fluent-emoji-3d"), "assets"),
-        ".webp",
-      );
+    case 'noto':
+      return filesByKey(join(packageDir('emoji-datasource-google'), 'img', 'google', '64'), '.png');
+    case 'twemoji':
+      return filesByKey(packageDir('@twemoji/svg'), '.svg');
+    case 'openmoji':
+      return filesByKey(join(packageDir('openmoji'), 'color', 'svg'), '.svg');
+    case 'fluent':
+      return filesByKey(join(packageDir('@lobehub/fluent-emoji-3d'), 'assets'), '.webp');
   }
 }

@@ -2,18 +2,12 @@
  * The fixed emoji split (datasets.md, "The split" and "Leakage rules").
  * Pure: takes the concept table and the per-style image tables, returns the pair lists.
  */
-import { createHash } from "node:crypto";
-import {
-  ALL_STYLES,
-  TRAIN_STYLES,
-  type Concept,
-  type Style,
-  type TrainStyle,
-} from "./sources";
+import { createHash } from 'node:crypto';
+import { ALL_STYLES, TRAIN_STYLES, type Concept, type Style, type TrainStyle } from './sources';
 
 /** A base concept is held out when the first byte of sha1(label) mod 5 is 0 (skins pass their base label). */
 export function isHeldOut(baseLabel: string): boolean {
-  return createHash("sha1").update(baseLabel, "utf8").digest()[0]! % 5 === 0;
+  return createHash('sha1').update(baseLabel, 'utf8').digest()[0]! % 5 === 0;
 }
 
 export interface Pair {
@@ -42,16 +36,10 @@ export type ImageTables = Record<Style, Map<string, string>>;
  * `concepts` must iterate in emojibase order (loadConcepts does), so every manifest has a stable order:
  * concept order first, then style order noto, twemoji, openmoji.
  */
-export function buildSplit(
-  concepts: Map<string, Concept>,
-  images: ImageTables,
-): EmojiSplit {
+export function buildSplit(concepts: Map<string, Concept>, images: ImageTables): EmojiSplit {
   const all = [...concepts.values()];
   const allFour = all.filter(
-    (c) =>
-      !c.isSkin &&
-      c.group !== "component" &&
-      ALL_STYLES.every((s) => images[s].has(c.key)),
+    (c) => !c.isSkin && c.group !== 'component' && ALL_STYLES.every((s) => images[s].has(c.key)),
   );
   const pair = (concept: Concept, style: Style): Pair => ({
     concept,
@@ -59,18 +47,12 @@ export function buildSplit(
     source: images[style].get(concept.key)!,
   });
   const trainPairs = (cs: Concept[]): Pair[] =>
-    cs.flatMap((c) =>
-      TRAIN_STYLES.filter((s: TrainStyle) => images[s].has(c.key)).map((s) =>
-        pair(c, s),
-      ),
-    );
+    cs.flatMap((c) => TRAIN_STYLES.filter((s: TrainStyle) => images[s].has(c.key)).map((s) => pair(c, s)));
 
   const core = trainPairs(allFour.filter((c) => !isHeldOut(c.baseLabel)));
   const ext = trainPairs(all.filter((c) => !isHeldOut(c.baseLabel)));
   // Flags are dropped from every Fluent test: the 3D package's country flags are copies of Noto's.
-  const fluent = allFour
-    .filter((c) => c.group !== "flags")
-    .map((c) => pair(c, "fluent"));
+  const fluent = allFour.filter((c) => c.group !== 'flags').map((c) => pair(c, 'fluent'));
   return {
     allFour,
     core,
