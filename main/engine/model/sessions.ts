@@ -232,16 +232,32 @@ export function detectProviders(): ProviderName[] {
   return found;
 }
 
+/**
+ * Providers that failed for a reason of the machine (no adapter, missing library), not of the graph:
+ * later graphs skip them instead of paying the failed start again (WebGPU probes Vulkan each time).
+ */
+const machineFailures = new Map<ProviderName, string>();
+const MACHINE_FAILURE = /adapter|shared library|backend not found|libvulkan|not supported on this/i;
+
 export const ortBackend: SessionBackend = {
   available: detectProviders,
   async create(file, provider, settings) {
-    const session = await ort.InferenceSession.create(file, {
-      executionProviders: [provider],
-      graphOptimizationLevel: settings.graphOptimization,
-      intraOpNumThreads: settings.threads,
-      interOpNumThreads: 1,
-      logSeverityLevel: 3,
-    });
+    const known = machineFailures.get(provider);
+    if (known) throw new Error(`${known} (remembered from an earlier graph)`);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(file, {
+        executionProviders: [provider],
+        graphOptimizationLevel: settings.graphOptimization,
+        intraOpNumThreads: settings.threads,
+        interOpNumThreads: 1,
+        logSeverityLevel: 3,
+      });
+    } catch (err) {
+      const message = firstLine(err);
+      if (provider !== 'cpu' && MACHINE_FAILURE.test(message)) machineFailures.set(provider, message);
+      throw err;
+    }
     return {
       inputNames: session.inputNames,
       outputNames: session.outputNames,
