@@ -44,6 +44,12 @@ function isOwnFrame(url: string | undefined): boolean {
   return url !== undefined && url.startsWith('file://') && fileURLToPath(url.split(/[?#]/)[0] ?? '') === rendererIndex;
 }
 
+/** `npm start -- --library PATH` reaches Electron as `--library=PATH`. */
+function libraryFromArgv(argv: string[]): string | null {
+  const arg = argv.find((a) => a.startsWith('--library='));
+  return arg ? path.resolve(arg.slice('--library='.length)) : null;
+}
+
 function lockDownNavigation(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => event.preventDefault());
@@ -65,7 +71,7 @@ function start(): void {
     version: app.getVersion(),
     host: 'electron',
     startedAt: Date.now(),
-    libraryPath: defaultLibraryPath(),
+    libraryPath: libraryFromArgv(process.argv) ?? defaultLibraryPath(),
     events,
   };
   const dispatcher = createDispatcher(createHandlers(ctx));
