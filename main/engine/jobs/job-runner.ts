@@ -114,7 +114,7 @@ export class JobRunner {
     return true;
   }
 
-  /** Resolves with the job's final row once it is done, failed or cancelled. */
+  /** Resolves with the job's row once it is done, failed or cancelled, or paused by dispose(). */
   wait(id: number): Promise<Job> {
     const job = this.store.jobs.byId(id);
     if (!job) return Promise.reject(new Error(`no job ${id}`));
@@ -221,7 +221,7 @@ export class JobRunner {
     this.store.jobs.setState(id, state, error);
     const job = this.store.jobs.byId(id)!;
     this.emit(job, meter, null);
-    if (state === 'paused') return;
+    // `paused` (the runner was disposed) also wakes waiters: they get a job that will resume at the next open.
     for (const w of this.waiters.get(id) ?? []) w.resolve(job);
     this.waiters.delete(id);
   }
