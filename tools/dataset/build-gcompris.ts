@@ -47,28 +47,31 @@ export function photoImagePath(p: Photo): string {
   return `images/${p.activity}/${rel}`;
 }
 
-export function loadGcomprisPhotos(
-  rccDir: string,
-  activities = GCOMPRIS_ACTIVITIES,
-): {
+export interface GcomprisLoad {
   photos: Photo[];
   readmes: { activity: string; path: string; text: string }[];
-} {
-  const photos: Photo[] = [];
-  const readmes: { activity: string; path: string; text: string }[] = [];
+  /** One line per archive that could not be read, naming the file; the other archives still load. */
+  problems: string[];
+}
+
+export function loadGcomprisPhotos(rccDir: string, activities = GCOMPRIS_ACTIVITIES): GcomprisLoad {
+  const out: GcomprisLoad = { photos: [], readmes: [], problems: [] };
   for (const activity of activities) {
     const file = join(rccDir, `${activity}.rcc`);
-    const files = parseRcc(readFileSync(file), file);
-    photos.push(...photosOfActivity(activity, files));
-    for (const f of files)
-      if (/\/README$/.test(f.path))
-        readmes.push({
-          activity,
-          path: f.path,
-          text: f.read().toString('utf8'),
-        });
+    try {
+      const files = parseRcc(readFileSync(file), file);
+      const photos = photosOfActivity(activity, files);
+      const readmes = files
+        .filter((f) => /\/README$/.test(f.path))
+        .map((f) => ({ activity, path: f.path, text: f.read().toString('utf8') }));
+      out.photos.push(...photos);
+      out.readmes.push(...readmes);
+    } catch (e) {
+      const msg = (e as Error).message;
+      out.problems.push(msg.startsWith(file) ? msg : `${file}: ${msg}`);
+    }
   }
-  return { photos, readmes };
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -80,7 +83,8 @@ async function main(): Promise<void> {
   });
   const out = resolve(values.out!);
   rmSync(join(out, 'SUMMARY.json'), { force: true });
-  const { photos, readmes } = loadGcomprisPhotos(values['rcc-dir']!);
+  const { photos, readmes, problems } = loadGcomprisPhotos(values['rcc-dir']!);
+  for (const p of problems) console.warn(`skipped ${p}`);
   const unlicensed = photos.filter((p) => !p.licence);
   if (unlicensed.length) console.warn(`no licence entry for: ${unlicensed.map((p) => p.path).join(', ')}`);
 
@@ -143,6 +147,7 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'LICENSES.md'), gcomprisLicenceText(records, byLicence));
   const summary = {
     photos: records.length,
+    problems,
     by_activity: Object.fromEntries(
       GCOMPRIS_ACTIVITIES.map((a) => [a, records.filter((r) => r.activity === a).length]),
     ),

@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GCOMPRIS_ACTIVITIES, loadGcomprisPhotos, photoImagePath } from './build-gcompris';
 import { nameWords, normaliseLicence, parseBoardQml, parseLicenceReadme } from './gcompris';
@@ -100,5 +103,22 @@ describe('GCompris photos from the installed archives', () => {
     const tools = photos.filter((p) => p.category === 'tools');
     expect(tools.filter((p) => p.caption === 'hammer')).toHaveLength(9);
     expect(tools.filter((p) => p.caption === 'measuring tape')).toHaveLength(6);
+  });
+});
+
+describe('loadGcomprisPhotos with a broken archive', () => {
+  it('names the unreadable archive and still loads the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairscope-rcc-'));
+    try {
+      copyFileSync('/usr/share/gcompris-qt/rcc/explore_farm_animals.rcc', join(dir, 'explore_farm_animals.rcc'));
+      writeFileSync(join(dir, 'erase.rcc'), 'not an archive');
+      const r = loadGcomprisPhotos(dir, ['explore_farm_animals', 'erase', 'categorization']);
+      expect(r.photos).toHaveLength(9);
+      expect(r.problems).toHaveLength(2);
+      expect(r.problems[0]).toBe(`${join(dir, 'erase.rcc')}: not a Qt resource archive (no "qres" magic)`);
+      expect(r.problems[1]).toMatch(new RegExp(`^${join(dir, 'categorization.rcc')}: ENOENT`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
