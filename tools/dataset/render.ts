@@ -1,9 +1,10 @@
 /**
  * Rasterise one package image to a square PNG on white (datasets.md: SVG ~5 ms, WebP ~14 ms with sharp).
  */
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 
-/** Nominal SVG canvas sizes (datasets.md table): Twemoji 36, OpenMoji 72. */
+/** Density that renders the SVG's viewBox (Twemoji 36, OpenMoji 72 units) at twice the target size. */
 function svgDensity(svgText: string, size: number): number {
   const vb = /viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)/i.exec(svgText);
   const w = vb ? Math.max(Number(vb[1]), Number(vb[2])) : 72;
@@ -14,7 +15,6 @@ function svgDensity(svgText: string, size: number): number {
 export async function rasterise(source: string, size: number): Promise<Buffer> {
   let img: sharp.Sharp;
   if (source.endsWith('.svg')) {
-    const { readFile } = await import('node:fs/promises');
     const buf = await readFile(source);
     img = sharp(buf, { density: svgDensity(buf.toString('utf8'), size) });
   } else {
