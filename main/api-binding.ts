@@ -13,12 +13,16 @@ import {
   type ApiHandlers,
   type ApiResult,
   type CallContext,
+  type MethodName,
+  type MethodOutput,
   isApiErrorShape,
   isMethodName,
   methods,
 } from './api';
 
 export interface ApiDispatcher {
+  /** A known method name gives a typed result (handy in tests); transports pass whatever arrived. */
+  dispatch<M extends MethodName>(method: M, input: unknown, call: CallContext): Promise<ApiResult<MethodOutput<M>>>;
   dispatch(method: string, input: unknown, call: CallContext): Promise<ApiResult<unknown>>;
 }
 
@@ -34,8 +38,9 @@ export interface DispatcherOptions {
  */
 export function createDispatcher(handlers: ApiHandlers, options: DispatcherOptions = {}): ApiDispatcher {
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  // The typed overload is sound: every ok result has passed the method's output schema below.
   return {
-    async dispatch(method, input, call) {
+    async dispatch(method: string, input: unknown, call: CallContext): Promise<ApiResult<unknown>> {
       if (!isMethodName(method)) {
         return failure(new ApiError('unknown_method', `unknown method "${method}"`));
       }
@@ -62,7 +67,7 @@ export function createDispatcher(handlers: ApiHandlers, options: DispatcherOptio
       }
       return { ok: true, value: parsedOutput.data };
     },
-  };
+  } as ApiDispatcher;
 }
 
 /** Turns the first zod issue into a `bad_request` whose message and `field` name the offending field. */
