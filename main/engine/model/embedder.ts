@@ -210,7 +210,11 @@ export class Embedder {
   async itmImageToTexts(image: ImageInput, texts: readonly TextInput[]): Promise<Array<ItemResult<number>>> {
     const [img] = await this.embedImages([image], { keepTokens: true });
     if (!img!.ok) throw new ModelError(img!.error.code, img!.error.message);
-    const tokens = img!.value.tokens!;
+    return this.itmImageTokensToTexts(img!.value.tokens!, texts);
+  }
+
+  /** ITM match logit of one image, given as its tokens [Ni × Wv], against each caption (i2t re-rank). */
+  async itmImageTokensToTexts(tokens: Float32Array, texts: readonly TextInput[]): Promise<Array<ItemResult<number>>> {
     const results: Array<ItemResult<number>> = new Array(texts.length);
     const encoded: Array<{ index: number; ids: number[] }> = [];
     texts.forEach((text, index) => {

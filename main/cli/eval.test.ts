@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { command } from './eval';
+
+/*
+ * `pairscope eval` against M's Python evaluation (tools/albef/evaluate.py) of the same tiny model on the same
+ * manifest (test/fixtures/pipeline-parity/eval-reference.py → eval-tiny.json). Issue #5: within 0.5 points.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const FIX = path.join(ROOT, 'test/fixtures/pipeline-parity');
+type PyRecalls = { 'R@1': number; 'R@5': number; 'R@10': number };
+const python = (JSON.parse(readFileSync(path.join(FIX, 'eval-tiny.json'), 'utf8')) as {
+  results: Record<string, { images: number; texts: number; itc: { i2t: PyRecalls; t2i: PyRecalls }; itm: { i2t: PyRecalls; t2i: PyRecalls } }>;
+}).results['eval-manifest.jsonl']!;
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await command.run(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  return { code, out, err };
+}
+
+describe('pairscope eval', () => {
+  it('reproduces the Python evaluation figures (ITC and ITM@4, both directions) within 0.5 points', async () => {
+    const { code, out } = await run(['--bundle', path.join(ROOT, 'test/fixtures/tiny-albef'), '--manifest', path.join(FIX, 'eval-manifest.jsonl'), '--k-test', '4', '--json', '--threads', '2']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out[0]!) as {
+      itc: Record<'i2t' | 't2i', { r1: number; r5: number; r10: number }>;
+      itm: Record<'i2t' | 't2i', { r1: number; r5: number; r10: number }>;
+      n: { images: number; texts: number };
+      aliproducts: number;
+      skipped: string[];
+    };
+    expect(report.n).toEqual({ images: python.images, texts: python.texts });
+    expect(report.skipped).toEqual([]);
+    for (const kind of ['itc', 'itm'] as const) {
+      for (const dir of ['i2t', 't2i'] as const) {
+        const py = python[kind][dir];
+        const ts = report[kind][dir];
+        expect(Math.abs(100 * ts.r1 - py['R@1']), `${kind} ${dir} R@1`).toBeLessThan(0.5);
+        expect(Math.abs(100 * ts.r5 - py['R@5']), `${kind} ${dir} R@5`).toBeLessThan(0.5);
+        expect(Math.abs(100 * ts.r10 - py['R@10']), `${kind} ${dir} R@10`).toBeLessThan(0.5);
+      }
+    }
+    expect(report.aliproducts).toBeCloseTo((report.itm.t2i.r5 + report.itm.t2i.r10) / 2, 10);
+  });
+
+  it('refuses a missing --manifest as a usage error', async () => {
+    await expect(run([])).rejects.toThrow('--manifest is required');
+  });
+});
