@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isStoreError } from './errors';
+import { LibraryStore } from './library-store';
+import { makeTempDir } from './test-support/temp-dir';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let store: LibraryStore;
+beforeEach(() => {
+  tmp = makeTempDir();
+  store = LibraryStore.open(join(tmp.dir, 'lib.db'));
+});
+afterEach(() => {
+  store.close();
+  tmp.remove();
+});
+
+const photo = (n: number) => ({ path: `/p/${n}.jpg`, root: '/p', contentHash: `h${n}`, size: n, mtimeMs: n, kind: 'jpeg' });
+
+describe('LibraryStore queries', () => {
+  it('upserts media by path: a re-import updates the row in place', () => {
+    const id = store.media.upsert(photo(1));
+    expect(store.media.upsert({ ...photo(1), contentHash: 'changed', width: 640, height: 480 })).toBe(id);
+    expect(store.media.count()).toBe(1);
+    expect(store.media.byId(id)).toMatchObject({ contentHash: 'changed', width: 640, height: 480, camera: null });
+    expect(store.media.byContentHash('changed').map((m) => m.id)).toEqual([id]);
+  });
+
+  it('keeps the imported caption and records each correction as an event', () => {
+    const mediaId = store.media.upsert(photo(1));
+    const id = store.captions.upsert({ mediaId, source: 'csv:a.csv', sourceLine: 7, text: 'a red bike' });
+    expect(store.captions.upsert({ mediaId, source: 'csv:a.csv', sourceLine: 7, text: 'a red bike' })).toBe(id);
+
+    store.captions.correct(id, 'edit', 'ana', 'a red bicycle', 1000);
+    store.captions.correct(id, 'accept', 'ben', undefined, 2000);
+    expect(store.captions.byId(id)).toMatchObject({
+      text: 'a red bike',
+      currentText: 'a red bicycle',
+      reviewState: 'accepted',
+      sourceLine: 7,
+    });
+    store.captions.correct(id, 'restore', 'ana', undefined, 3000);
+    expect(store.captions.byId(id)).toMatchObject({ currentText: 'a red bike', reviewState: 'unreviewed' });
+    expect(store.captions.corrections(id).map((c) => [c.action, c.author, c.oldText, c.newText, c.createdAt])).toEqual([
+      ['edit', 'ana', 'a red bike', 'a red bicycle', 1000],
+      ['accept', 'ben', 'a red bicycle', 'a red bicycle', 2000],
+      ['restore', 'ana', 'a red bicycle', 'a red bike', 3000],
+    ]);
+  });
+
+  it('refuses an edit without text and a correction of a missing caption, recording nothing', () => {
+    const id = store.captions.upsert({ mediaId: store.media.upsert(photo(1)), source: 's', text: 't' });
+    expect(() => store.captions.correct(id, 'edit', 'ana', '  ')).toThrow(`caption ${id}: an edit needs a non-empty new text`);
+    let caught: unknown;
+    try {
+      store.captions.correct(999, 'accept', 'ana');
+    } catch (e) {
+      caught = e;
+    }
+    expect(isStoreError(caught, 'INVALID_ROW')).toBe(true);
+    expect(store.captions.corrections(id)).toEqual([]);
+  });
+
+  it('stores vectors and features as Float32 per model version; an identical re-upsert changes nothing', () => {
+    const mv = store.modelVersions.ensure({ name: 'm@1', embedDim: 4, featureDim: 3 }).id;
+    expect(store.modelVersions.ensure({ name: 'm@1', embedDim: 4, featureDim: 3 }).id).toBe(mv);
+    const mediaId = store.media.upsert(photo(1));
+    const v = new Float32Array([0.5, 0.5, 0.5, 0.5]);
+    const first = store.vectors.upsertImage(mv, mediaId, v);
+    expect(first.changed).toBe(true);
+    const revision = store.graphs.revision(mv, 'image');
+    expect(store.vectors.upsertImage(mv, mediaId, v)).toEqual({ label: first.label, changed: false });
+    expect(store.graphs.revision(mv, 'image')).toBe(revision);
+    expect(store.vectors.upsertImage(mv, mediaId, new Float32Array([1, 0, 0, 0]))).toEqual({ label: first.label, changed: true });
+    expect(store.graphs.revision(mv, 'image')).toBe(revision + 1);
+    expect(store.vectors.byLabels([first.label])[0]!.vector).toEqual(new Float32Array([1, 0, 0, 0]));
+
+    store.vectors.upsertFeature(mv, { mediaId }, new Float32Array([1, 2, 3]));
+    expect(store.vectors.feature(mv, { mediaId })).toEqual(new Float32Array([1, 2, 3]));
+    expect(store.vectors.feature(mv, { captionId: 1 })).toBeUndefined();
+  });
+
+  it('deletes a file with its captions and vectors, and the index revision moves', () => {
+    const mv = store.modelVersions.ensure({ name: 'm@1', embedDim: 2, featureDim: 2 }).id;
+    const mediaId = store.media.upsert(photo(1));
+    const captionId = store.captions.upsert({ mediaId, source: 's', text: 't' });
+    store.vectors.upsertImage(mv, mediaId, new Float32Array([1, 0]));
+    store.vectors.upsertText(mv, captionId, new Float32Array([0, 1]));
+    const before = store.graphs.revision(mv, 'text');
+    expect(store.media.delete(mediaId)).toBe(true);
+    expect(store.captions.byId(captionId)).toBeUndefined();
+    expect([store.vectors.count(mv, 'image'), store.vectors.count(mv, 'text')]).toEqual([0, 0]);
+    expect(store.graphs.revision(mv, 'text')).toBe(before + 1);
+  });
+
+  it('tracks jobs with progress and a resume cursor, and lists the unfinished ones', () => {
+    const a = store.jobs.create('import', { root: '/p' }, 10);
+    const b = store.jobs.create('finetune', {}, 11);
+    store.jobs.setState(a, 'running', null, 12);
+    store.jobs.progress(a, 40, 100, '{"position":40}', 13);
+    store.jobs.setState(b, 'failed', { code: 'X', message: 'boom' }, 14);
+    expect(store.jobs.byId(a)).toMatchObject({ state: 'running', progressDone: 40, progressTotal: 100, cursor: '{"position":40}', params: { root: '/p' } });
+    expect(store.jobs.byId(b)!.error).toEqual({ code: 'X', message: 'boom' });
+    expect(store.jobs.unfinished().map((j) => j.id)).toEqual([a]);
+  });
+
+  it('keeps settings as JSON values', () => {
+    expect(store.settings.get('x')).toBeUndefined();
+    store.settings.set('x', { t: 1.5, list: [1, 2] });
+    store.settings.set('x', { t: 2 });
+    expect(store.settings.get('x')).toEqual({ t: 2 });
+  });
+
+  it('rolls back a failed transaction entirely', () => {
+    expect(() =>
+      store.transaction(() => {
+        store.media.upsert(photo(1));
+        store.media.upsert({ ...photo(2), kind: '' }); // CHECK (length(kind) > 0)
+      }),
+    ).toThrow(/CHECK constraint failed/);
+    expect(store.media.count()).toBe(0);
+  });
+});
