@@ -13,6 +13,13 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'search.query': () => {
       throw new Error('not used');
     },
+    'import.folder': () => ({ jobId: 1 }),
+    'import.pairs': () => ({ jobId: 1 }),
+    'jobs.list': () => ({ jobs: [] }),
+    'jobs.get': () => {
+      throw new Error('not used');
+    },
+    'jobs.cancel': () => ({ cancelled: false }),
     ...overrides,
   };
 }

@@ -67,6 +67,34 @@ export const searchHitSchema = z.object({
 /** Longest query text accepted (the engine's MAX_QUERY_CHARS; ALBEF reads about 30 words). */
 const queryTextSchema = z.string().max(2000);
 
+/** A background job's state (main/engine/jobs): `paused` jobs resume when the library is opened again. */
+const jobStateSchema = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
+const jobIdSchema = z.number().int().positive();
+const pathInputSchema = z.string().min(1).max(4096);
+
+/** Counts of an import job (issue #7); `failed` counts bad files and rows, each listed by `jobs.get`. */
+const importCountsSchema = z.object({
+  imported: z.number().int().nonnegative(),
+  reused: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  ignored: z.number().int().nonnegative(),
+  pairsImported: z.number().int().nonnegative(),
+  pairsSkipped: z.number().int().nonnegative(),
+});
+
+const jobSummarySchema = z.object({
+  jobId: jobIdSchema,
+  kind: z.string(),
+  state: jobStateSchema,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().nullable(),
+  errors: z.number().int().nonnegative(),
+  counts: importCountsSchema,
+  createdAt: epochMsSchema,
+  updatedAt: epochMsSchema,
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Methods: name → { input, output }. Names are `area.verb` in camelCase.
 
@@ -148,6 +176,34 @@ export const methods = {
       tookMs: z.number().nonnegative(),
     }),
   },
+  /** Import a photo folder (recursive, incremental) as a background job; progress comes as `job.progress`. */
+  'import.folder': {
+    input: z.object({ root: pathInputSchema }).strict(),
+    output: z.object({ jobId: jobIdSchema }),
+  },
+  /** Import a pairs file (CSV, JSONL, ALBEF/COCO/AliProducts JSON); images must lie under `roots` (default: its folder). */
+  'import.pairs': {
+    input: z.object({ file: pathInputSchema, roots: z.array(pathInputSchema).max(64).optional() }).strict(),
+    output: z.object({ jobId: jobIdSchema }),
+  },
+  /** The most recent jobs, newest first. */
+  'jobs.list': {
+    input: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    output: z.object({ jobs: z.array(jobSummarySchema) }),
+  },
+  /** One job with every file or row it could not import and why. */
+  'jobs.get': {
+    input: z.object({ jobId: jobIdSchema }).strict(),
+    output: jobSummarySchema.extend({
+      failedFiles: z.array(z.object({ path: z.string(), reason: z.string() })),
+      error: z.object({ name: z.string(), code: z.string(), message: z.string() }).nullable(),
+    }),
+  },
+  /** Cancels a queued or running job; a running one stops after its current batch, keeping what it committed. */
+  'jobs.cancel': {
+    input: z.object({ jobId: jobIdSchema }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -156,6 +212,19 @@ export const methods = {
 export const events = {
   /** Sent after every `app.ping`, to every connected UI: proves the event path end to end. */
   'app.pinged': z.object({ message: z.string(), at: epochMsSchema, transport: transportSchema }),
+  /** Progress of a background job (main/engine/jobs): at most ~4 per second while running, and one per state change. */
+  'job.progress': z.object({
+    jobId: jobIdSchema,
+    kind: z.string(),
+    state: jobStateSchema,
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
+    /** Items per second over the last seconds of this run. */
+    rate: z.number().nonnegative().nullable(),
+    etaSeconds: z.number().nonnegative().nullable(),
+    currentFile: z.string().nullable(),
+    errors: z.number().int().nonnegative(),
+  }),
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * Engine areas add their services here (e.g. `library: Library | null`) when they land.
  */
 import type { SearchRequest, SearchResult } from './engine/search/search-request';
+import type { LibraryIngest } from './engine/ingest/library-ingest';
 import type { EventEmitter } from './event-hub';
 
 export interface AppContext {
@@ -16,4 +17,9 @@ export interface AppContext {
   events: EventEmitter;
   /** Search of the open library (main/engine/search); absent while no library is open. */
   search?: { query(request: SearchRequest): Promise<SearchResult> };
+  /**
+   * Imports and background jobs of the open library (main/engine/ingest); absent while no library is open.
+   * Whoever opens the library builds it with `onProgress: (p) => events.emit('job.progress', p)`.
+   */
+  ingest?: Pick<LibraryIngest, 'importFolder' | 'importPairs' | 'summary' | 'runner'>;
 }

@@ -5,11 +5,13 @@
 import type { ApiHandlers } from '../api';
 import type { AppContext } from '../app-context';
 import { createAppHandlers } from './app';
+import { createIngestHandlers } from './ingest';
 import { createSearchHandlers } from './search';
 
 export function createHandlers(ctx: AppContext): ApiHandlers {
   return {
     ...createAppHandlers(ctx),
     ...createSearchHandlers(ctx),
+    ...createIngestHandlers(ctx),
   } satisfies ApiHandlers;
 }
