@@ -42,12 +42,15 @@ const K = 10;
 
 const log = (s: string) => process.stderr.write(`[bench/index ${new Date().toISOString()}] ${s}\n`);
 const ms = (t0: number) => performance.now() - t0;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 const dir = mkdtempSync(join(tmpdir(), 'pairscope-bench-index-'));
 const file = join(dir, 'bench.pairscope');
 try {
-  log(`data=${values.data} n=${n} dim=${dim} queries=${nq} M=${params.m} efC=${params.efConstruction} cpus=${cpus().length} dir=${dir}`);
+  log(
+    `data=${values.data} n=${n} dim=${dim} queries=${nq} M=${params.m} efC=${params.efConstruction} cpus=${cpus().length} dir=${dir}`,
+  );
   const next = rng(12345);
   const draw = vectorSource(values.data!, n, dim, next);
   const data: Float32Array[] = [];
@@ -127,7 +130,9 @@ try {
     fileBytes,
     graphBytes,
   };
-  log(`open from stored graph ${loadMs.toFixed(0)} ms vs rebuild ${rebuildMs.toFixed(0)} ms (×${result.rebuildOverLoad.toFixed(1)})`);
+  log(
+    `open from stored graph ${loadMs.toFixed(0)} ms vs rebuild ${rebuildMs.toFixed(0)} ms (×${result.rebuildOverLoad.toFixed(1)})`,
+  );
   console.log(JSON.stringify(result, null, 2));
   if (values.out) writeFileSync(values.out, JSON.stringify(result, null, 2));
 } finally {

@@ -25,9 +25,11 @@ Example: pairscope salvage --from photos.pairscope --to photos-salvaged.pairscop
     if (values.json) io.stdout(JSON.stringify(report));
     else {
       for (const [table, t] of Object.entries(report.tables)) {
-        io.stdout(`${table.padEnd(16)} ${String(t.copied).padStart(9)} rows copied` +
-          (t.unreadableRegions ? `, ${t.unreadableRegions} unreadable region(s) skipped` : '') +
-          (t.orphansDropped ? `, ${t.orphansDropped} row(s) whose parent was lost` : ''));
+        io.stdout(
+          `${table.padEnd(16)} ${String(t.copied).padStart(9)} rows copied` +
+            (t.unreadableRegions ? `, ${t.unreadableRegions} unreadable region(s) skipped` : '') +
+            (t.orphansDropped ? `, ${t.orphansDropped} row(s) whose parent was lost` : ''),
+        );
       }
     }
     return 0;

@@ -23,7 +23,9 @@ beforeAll(async () => {
   for (let i = 0; i < 40; i++) {
     const f = join(tmp.dir, `photo-${i}.png`);
     const background = { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 29) % 256 };
-    await sharp({ create: { width: 24 + i, height: 20 + (i % 7), channels: 3, background } }).png().toFile(f);
+    await sharp({ create: { width: 24 + i, height: 20 + (i % 7), channels: 3, background } })
+      .png()
+      .toFile(f);
     files.push(f);
   }
   embedder = await Embedder.open(bundle, { providers: ['cpu'] });
@@ -33,7 +35,14 @@ beforeAll(async () => {
   store.transaction(() => {
     results.forEach((r, i) => {
       if (!r.ok) throw new Error(r.error.message);
-      const mediaId = store.media.upsert({ path: files[i]!, root: tmp.dir, contentHash: `h${i}`, size: 1, mtimeMs: i, kind: 'png' });
+      const mediaId = store.media.upsert({
+        path: files[i]!,
+        root: tmp.dir,
+        contentHash: `h${i}`,
+        size: 1,
+        mtimeMs: i,
+        kind: 'png',
+      });
       store.vectors.upsertImage(mv, mediaId, r.value.emb);
       embeddings.set(files[i]!, r.value.emb);
     });
@@ -54,14 +63,30 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 
 describe('pairscope search', () => {
   it('prints a JSON list in rank order with path and score, equal to exact search on the embedder’s own vectors', async () => {
-    const { code, out, err } = await run(['--library', library, '--bundle', bundle, '--text', 'a red square', '--limit', '10', '--json']);
+    const { code, out, err } = await run([
+      '--library',
+      library,
+      '--bundle',
+      bundle,
+      '--text',
+      'a red square',
+      '--limit',
+      '10',
+      '--json',
+    ]);
     // First open of this library: no graph stored yet, so the index is built from the rows — and it says so.
-    expect(err).toMatch(/^pairscope search: images index rebuilt \(missing: no stored graph for 40 vectors\) in \d+ ms\n$/);
+    expect(err).toMatch(
+      /^pairscope search: images index rebuilt \(missing: no stored graph for 40 vectors\) in \d+ ms\n$/,
+    );
     expect(code).toBe(0);
     const items = JSON.parse(out) as { rank: number; path: string; score: number }[];
     expect(items.map((h) => h.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const [t] = await embedder.embedTexts(['a red square']);
-    const truth = exactTopK((t as { value: { emb: Float32Array } }).value.emb, files.map((f, i) => ({ label: i, vector: embeddings.get(f)! })), 10);
+    const truth = exactTopK(
+      (t as { value: { emb: Float32Array } }).value.emb,
+      files.map((f, i) => ({ label: i, vector: embeddings.get(f)! })),
+      10,
+    );
     expect(items.map((h) => h.path)).toEqual(truth.map((n) => files[n.label]));
     items.forEach((h, i) => expect(h.score).toBeCloseTo(truth[i]!.score, 5));
   });
@@ -81,7 +106,17 @@ describe('pairscope search', () => {
   });
 
   it('reports "no good match" and prints an empty list when nothing passes the cut-off', async () => {
-    const r = await run(['--library', library, '--bundle', bundle, '--text', 'anything', '--min-score', '0.9999', '--json']);
+    const r = await run([
+      '--library',
+      library,
+      '--bundle',
+      bundle,
+      '--text',
+      'anything',
+      '--min-score',
+      '0.9999',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual([]);
     expect(r.err).toBe('pairscope search: no good match\n');

@@ -49,7 +49,8 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
     });
     if (positionals.length > 0) throw new CliUsageError(`unexpected "${positionals[0]}"`);
     if (!values.library) throw new CliUsageError('--library is required');
-    if (values.image !== undefined && values.like !== undefined) throw new CliUsageError('give --image or --like, not both');
+    if (values.image !== undefined && values.like !== undefined)
+      throw new CliUsageError('give --image or --like, not both');
     if (values.text === undefined && values.image === undefined && values.like === undefined) {
       throw new CliUsageError('give --text, --image or --like');
     }
@@ -58,10 +59,12 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
     const bundleDir = resolveBundle(values.bundle);
     const states = values.state ?? [];
     for (const s of states) {
-      if (!['unreviewed', 'accepted', 'corrected', 'rejected'].includes(s)) throw new CliUsageError(`--state ${s} is not a review state`);
+      if (!['unreviewed', 'accepted', 'corrected', 'rejected'].includes(s))
+        throw new CliUsageError(`--state ${s} is not a review state`);
     }
     const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
-    if (minScore !== undefined && !Number.isFinite(minScore)) throw new CliUsageError(`--min-score must be a number, got "${values['min-score']}"`);
+    if (minScore !== undefined && !Number.isFinite(minScore))
+      throw new CliUsageError(`--min-score must be a number, got "${values['min-score']}"`);
     const topK = integerOption('top-k', values['top-k'], 1, 500);
 
     const { Embedder } = await import('../engine/model/embedder');
@@ -70,10 +73,15 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
     const embedder = await Embedder.open(bundleDir);
     try {
       const encoder = new ModelQueryEncoder(embedder, embedder.bundle.manifest.name);
-      const session = openSearchSession(library, encoder, values['model-version'] ? { modelVersion: values['model-version'] } : {});
+      const session = openSearchSession(
+        library,
+        encoder,
+        values['model-version'] ? { modelVersion: values['model-version'] } : {},
+      );
       try {
         for (const [what, s] of Object.entries(session.indexStatus)) {
-          if (s.state === 'rebuilt') io.stderr(`pairscope search: ${what} index rebuilt (${s.reason}: ${s.detail}) in ${Math.round(s.ms)} ms`);
+          if (s.state === 'rebuilt')
+            io.stderr(`pairscope search: ${what} index rebuilt (${s.reason}: ${s.detail}) in ${Math.round(s.ms)} ms`);
         }
         const result = await session.search.search({
           ...(values.text !== undefined ? { text: values.text } : {}),
@@ -86,7 +94,9 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
             ...(values.from !== undefined ? { takenFrom: dateOption('from', values.from) } : {}),
             ...(values.to !== undefined ? { takenTo: dateOption('to', values.to, true) } : {}),
             ...(values.kind ? { kinds: values.kind } : {}),
-            ...(states.length ? { reviewStates: states as ('unreviewed' | 'accepted' | 'corrected' | 'rejected')[] } : {}),
+            ...(states.length
+              ? { reviewStates: states as ('unreviewed' | 'accepted' | 'corrected' | 'rejected')[] }
+              : {}),
           },
           limit: integerOption('limit', values.limit, 1, 500) ?? 24,
           offset: integerOption('offset', values.offset, 0, 10_000) ?? 0,
@@ -95,7 +105,11 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
         });
         if (result.noGoodMatch) io.stderr('pairscope search: no good match');
         if (values.json) io.stdout(JSON.stringify(result.items));
-        else for (const h of result.items) io.stdout(`${String(h.rank).padStart(3)}  ${h.score.toFixed(4)}  ${h.path}${h.text ? `  “${h.text}”` : ''}`);
+        else
+          for (const h of result.items)
+            io.stdout(
+              `${String(h.rank).padStart(3)}  ${h.score.toFixed(4)}  ${h.path}${h.text ? `  “${h.text}”` : ''}`,
+            );
         return 0;
       } finally {
         session.close();

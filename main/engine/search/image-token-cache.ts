@@ -110,7 +110,8 @@ export class ImageTokenCache {
 }
 
 function encode(t: ImageTokens): Buffer {
-  if (t.data.length !== t.count * t.width) throw new RangeError(`image tokens: ${t.data.length} ≠ ${t.count}×${t.width}`);
+  if (t.data.length !== t.count * t.width)
+    throw new RangeError(`image tokens: ${t.data.length} ≠ ${t.count}×${t.width}`);
   const buf = Buffer.allocUnsafe(HEADER_BYTES + t.data.byteLength);
   buf.writeUInt32LE(MAGIC, 0);
   buf.writeUInt32LE(t.count, 4);

@@ -131,5 +131,8 @@ export function reliability(samples: readonly LabelledMargin[], c: ItmCalibratio
 /** ECE = Σ_bins (n_bin / n) · |mean p − match rate|. */
 export function expectedCalibrationError(samples: readonly LabelledMargin[], c: ItmCalibration, bins = 10): number {
   const n = samples.length;
-  return reliability(samples, c, bins).reduce((s, b) => s + (b.count / n) * Math.abs(b.meanConfidence - b.fractionMatches), 0);
+  return reliability(samples, c, bins).reduce(
+    (s, b) => s + (b.count / n) * Math.abs(b.meanConfidence - b.fractionMatches),
+    0,
+  );
 }

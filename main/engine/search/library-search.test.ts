@@ -71,7 +71,12 @@ describe('LibrarySearch', () => {
 
   it('mixes text and image, and a negative term pushes its concept down', async () => {
     const plain = await lib.search.search({ text: 'dog', limit: 20 });
-    const withoutBeach = await lib.search.search({ text: 'dog', negativeText: 'beach', weights: { negative: 0.8 }, limit: 20 });
+    const withoutBeach = await lib.search.search({
+      text: 'dog',
+      negativeText: 'beach',
+      weights: { negative: 0.8 },
+      limit: 20,
+    });
     const beachCount = (hs: { path: string }[]) => hs.filter((h) => conceptOf(h.path).includes('beach')).length;
     expect(beachCount(plain.items)).toBeGreaterThan(0);
     expect(beachCount(withoutBeach.items)).toBe(0);
@@ -97,7 +102,12 @@ describe('LibrarySearch', () => {
     expect(webp.items.length).toBe(40);
     expect(webp.items.every((h) => h.kind === 'webp')).toBe(true);
 
-    const rejected = await lib.search.search({ text: 'cat', target: 'captions', filter: { reviewStates: ['rejected'] }, limit: 100 });
+    const rejected = await lib.search.search({
+      text: 'cat',
+      target: 'captions',
+      filter: { reviewStates: ['rejected'] },
+      limit: 100,
+    });
     expect(rejected.items.length).toBe(50);
     expect(rejected.items.every((h) => h.reviewState === 'rejected')).toBe(true);
   });
@@ -121,7 +131,12 @@ describe('LibrarySearch', () => {
   it('says "no good match" when nothing passes the cut-off instead of returning a tail', async () => {
     const r = await lib.search.search({ text: 'red bicycle', minScore: 0.999, limit: 10 });
     expect(r.items.length).toBe(4); // only the exact concept scores ≈ 1
-    const none = await lib.search.search({ text: 'car', negativeText: 'car snow', weights: { negative: 0.9 }, minScore: 0.9 });
+    const none = await lib.search.search({
+      text: 'car',
+      negativeText: 'car snow',
+      weights: { negative: 0.9 },
+      minScore: 0.9,
+    });
     expect(none.noGoodMatch).toBe(true);
     expect(none.items).toEqual([]);
   });

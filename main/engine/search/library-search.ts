@@ -70,7 +70,12 @@ export class LibrarySearch {
 
     const rerank = req.rerank && target === 'images' && text !== undefined;
     const topK = rerank
-      ? intIn(typeof req.rerank === 'object' ? (req.rerank.topK ?? SEARCH_LIMITS.defaultTopK) : SEARCH_LIMITS.defaultTopK, 1, SEARCH_LIMITS.maxTopK, 'rerank.topK')
+      ? intIn(
+          typeof req.rerank === 'object' ? (req.rerank.topK ?? SEARCH_LIMITS.defaultTopK) : SEARCH_LIMITS.defaultTopK,
+          1,
+          SEARCH_LIMITS.maxTopK,
+          'rerank.topK',
+        )
       : 0;
     const need = Math.max(offset + limit, topK);
     const index = target === 'images' ? this.parts.images : this.parts.captions;
@@ -122,7 +127,11 @@ export class LibrarySearch {
       const label = store.vectors.imageLabelForPath(modelVersionId, image.libraryPath);
       const row = label === undefined ? undefined : store.vectors.byLabels([label])[0];
       if (!row) {
-        throw new SearchError('UNKNOWN_ITEM', `${image.libraryPath} is not an embedded image of this library`, 'image.libraryPath');
+        throw new SearchError(
+          'UNKNOWN_ITEM',
+          `${image.libraryPath} is not an embedded image of this library`,
+          'image.libraryPath',
+        );
       }
       return { vector: row.vector, label };
     }
@@ -203,7 +212,10 @@ export class LibrarySearch {
     const scored: Candidate[] = [];
     for (let i = 0; i < withTokens.length; i += ITM_BATCH) {
       const batch = withTokens.slice(i, i + ITM_BATCH);
-      const logits = await encoder.itmLogits(text, batch.map((b) => b.tokens));
+      const logits = await encoder.itmLogits(
+        text,
+        batch.map((b) => b.tokens),
+      );
       batch.forEach(({ hit }, j) => {
         const p = matchProbability(logits[2 * j]!, logits[2 * j + 1]!, calibration);
         scored.push({ ...hit, score: p, matchProbability: p });

@@ -25,7 +25,9 @@ describe('ModelQueryEncoder on the tiny ALBEF bundle (real ONNX graphs)', () => 
   it('embeds text and images as unit vectors of the bundle’s dimension', async () => {
     const t = await encoder.embedText('a red square');
     const file = join(tmp.dir, 'red.png');
-    await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 220, g: 20, b: 20 } } }).png().toFile(file);
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 220, g: 20, b: 20 } } })
+      .png()
+      .toFile(file);
     const img = await encoder.embedImage(file);
     expect(t.length).toBe(16);
     expect(img.embedding.length).toBe(16);
@@ -38,8 +40,12 @@ describe('ModelQueryEncoder on the tiny ALBEF bundle (real ONNX graphs)', () => 
 
   it('gives both ITM logits from cached tokens, matching the runtime’s own ITM on the files', async () => {
     const files = [join(tmp.dir, 'a.png'), join(tmp.dir, 'b.png')];
-    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toFile(files[0]!);
-    await sharp({ create: { width: 50, height: 20, channels: 3, background: { r: 0, g: 200, b: 0 } } }).png().toFile(files[1]!);
+    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 0, g: 0, b: 255 } } })
+      .png()
+      .toFile(files[0]!);
+    await sharp({ create: { width: 50, height: 20, channels: 3, background: { r: 0, g: 200, b: 0 } } })
+      .png()
+      .toFile(files[1]!);
     const tokens = await Promise.all(files.map(async (f) => (await encoder.embedImage(f)).tokens));
     const logits = await encoder.itmLogits('a blue square', tokens);
     expect(logits.length).toBe(4);

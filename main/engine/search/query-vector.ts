@@ -7,7 +7,8 @@ export const MAX_QUERY_CHARS = 2000;
 /** Checks a query text before any tokenizer sees it: empty and gigantic strings get a clear message. */
 export function checkQueryText(text: string, field: string): string {
   const trimmed = text.trim();
-  if (trimmed.length === 0) throw new SearchError('QUERY_EMPTY', `${field} is empty: type some words to search for`, field);
+  if (trimmed.length === 0)
+    throw new SearchError('QUERY_EMPTY', `${field} is empty: type some words to search for`, field);
   if (text.length > MAX_QUERY_CHARS) {
     throw new SearchError(
       'QUERY_TOO_LONG',
@@ -34,7 +35,8 @@ export function combineQuery(parts: readonly QueryPart[]): Float32Array {
   const sum = new Float32Array(dim);
   for (const { vector, weight } of parts) {
     if (!Number.isFinite(weight)) throw new SearchError('BAD_QUERY', `query weight ${weight} is not a finite number`);
-    if (vector.length !== dim) throw new SearchError('BAD_QUERY', `query parts differ in dimension (${vector.length} vs ${dim})`);
+    if (vector.length !== dim)
+      throw new SearchError('BAD_QUERY', `query parts differ in dimension (${vector.length} vs ${dim})`);
     for (let i = 0; i < dim; i++) sum[i]! += weight * vector[i]!;
   }
   const q = normalise(sum);

@@ -1,10 +1,5 @@
 /** Search failures a person can act on; `{ name, code, message }` so they survive IPC (style.md §3). */
-export type SearchErrorCode =
-  | 'QUERY_EMPTY'
-  | 'QUERY_TOO_LONG'
-  | 'NOT_AN_IMAGE'
-  | 'UNKNOWN_ITEM'
-  | 'BAD_QUERY';
+export type SearchErrorCode = 'QUERY_EMPTY' | 'QUERY_TOO_LONG' | 'NOT_AN_IMAGE' | 'UNKNOWN_ITEM' | 'BAD_QUERY';
 
 export class SearchError extends Error {
   override readonly name = 'SearchError';

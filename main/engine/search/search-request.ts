@@ -55,4 +55,10 @@ export interface SearchResult {
   tookMs: number;
 }
 
-export const SEARCH_LIMITS = { maxLimit: 500, maxOffset: 10_000, defaultLimit: 24, defaultTopK: 50, maxTopK: 500 } as const;
+export const SEARCH_LIMITS = {
+  maxLimit: 500,
+  maxOffset: 10_000,
+  defaultLimit: 24,
+  defaultTopK: 50,
+  maxTopK: 500,
+} as const;

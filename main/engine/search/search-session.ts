@@ -33,13 +33,19 @@ export const calibrationKey = (modelVersion: string) => `itm.calibration.${model
  * version, the token cache and the stored ITM calibration. Close order: indexes, then the store
  * (statements, db, lock).
  */
-export function openSearchSession(file: string, encoder: QueryEncoder, options: SearchSessionOptions = {}): SearchSession {
+export function openSearchSession(
+  file: string,
+  encoder: QueryEncoder,
+  options: SearchSessionOptions = {},
+): SearchSession {
   const store = LibraryStore.open(file);
   const opened: VectorIndex[] = [];
   try {
     const versions = store.modelVersions.list();
     const wanted = options.modelVersion ?? encoder.modelVersion;
-    const mv = versions.find((v) => v.name === wanted) ?? (options.modelVersion === undefined && versions.length === 1 ? versions[0] : undefined);
+    const mv =
+      versions.find((v) => v.name === wanted) ??
+      (options.modelVersion === undefined && versions.length === 1 ? versions[0] : undefined);
     if (!mv) {
       throw new SearchError(
         'UNKNOWN_ITEM',
@@ -60,8 +66,17 @@ export function openSearchSession(file: string, encoder: QueryEncoder, options: 
       options.tokenCacheDir ?? join(`${file}.cache`, 'itm-tokens'),
       options.tokenCacheBytes ?? 512 * 1024 * 1024,
     );
-    const calibration = (store.settings.get(calibrationKey(mv.name)) as ItmCalibration | undefined) ?? IDENTITY_CALIBRATION;
-    const search = new LibrarySearch({ store, encoder, modelVersionId: mv.id, images, captions, tokenCache, calibration });
+    const calibration =
+      (store.settings.get(calibrationKey(mv.name)) as ItmCalibration | undefined) ?? IDENTITY_CALIBRATION;
+    const search = new LibrarySearch({
+      store,
+      encoder,
+      modelVersionId: mv.id,
+      images,
+      captions,
+      tokenCache,
+      calibration,
+    });
     let closed = false;
     return {
       search,

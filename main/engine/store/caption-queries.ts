@@ -125,8 +125,13 @@ export class CaptionQueries {
   }
 
   upsert(c: CaptionInput, now = Date.now()): number {
-    return this.upsertStmt.get({ mediaId: c.mediaId, source: c.source, sourceLine: c.sourceLine ?? null, text: c.text, now })!
-      .id;
+    return this.upsertStmt.get({
+      mediaId: c.mediaId,
+      source: c.source,
+      sourceLine: c.sourceLine ?? null,
+      text: c.text,
+      now,
+    })!.id;
   }
 
   byId(id: number): Caption | undefined {

@@ -15,7 +15,14 @@ afterEach(() => {
   tmp.remove();
 });
 
-const photo = (n: number) => ({ path: `/p/${n}.jpg`, root: '/p', contentHash: `h${n}`, size: n, mtimeMs: n, kind: 'jpeg' });
+const photo = (n: number) => ({
+  path: `/p/${n}.jpg`,
+  root: '/p',
+  contentHash: `h${n}`,
+  size: n,
+  mtimeMs: n,
+  kind: 'jpeg',
+});
 
 describe('LibraryStore queries', () => {
   it('upserts media by path: a re-import updates the row in place', () => {
@@ -50,7 +57,9 @@ describe('LibraryStore queries', () => {
 
   it('refuses an edit without text and a correction of a missing caption, recording nothing', () => {
     const id = store.captions.upsert({ mediaId: store.media.upsert(photo(1)), source: 's', text: 't' });
-    expect(() => store.captions.correct(id, 'edit', 'ana', '  ')).toThrow(`caption ${id}: an edit needs a non-empty new text`);
+    expect(() => store.captions.correct(id, 'edit', 'ana', '  ')).toThrow(
+      `caption ${id}: an edit needs a non-empty new text`,
+    );
     let caught: unknown;
     try {
       store.captions.correct(999, 'accept', 'ana');
@@ -71,7 +80,10 @@ describe('LibraryStore queries', () => {
     const revision = store.graphs.revision(mv, 'image');
     expect(store.vectors.upsertImage(mv, mediaId, v)).toEqual({ label: first.label, changed: false });
     expect(store.graphs.revision(mv, 'image')).toBe(revision);
-    expect(store.vectors.upsertImage(mv, mediaId, new Float32Array([1, 0, 0, 0]))).toEqual({ label: first.label, changed: true });
+    expect(store.vectors.upsertImage(mv, mediaId, new Float32Array([1, 0, 0, 0]))).toEqual({
+      label: first.label,
+      changed: true,
+    });
     expect(store.graphs.revision(mv, 'image')).toBe(revision + 1);
     expect(store.vectors.byLabels([first.label])[0]!.vector).toEqual(new Float32Array([1, 0, 0, 0]));
 
@@ -99,7 +111,13 @@ describe('LibraryStore queries', () => {
     store.jobs.setState(a, 'running', null, 12);
     store.jobs.progress(a, 40, 100, '{"position":40}', 13);
     store.jobs.setState(b, 'failed', { code: 'X', message: 'boom' }, 14);
-    expect(store.jobs.byId(a)).toMatchObject({ state: 'running', progressDone: 40, progressTotal: 100, cursor: '{"position":40}', params: { root: '/p' } });
+    expect(store.jobs.byId(a)).toMatchObject({
+      state: 'running',
+      progressDone: 40,
+      progressTotal: 100,
+      cursor: '{"position":40}',
+      params: { root: '/p' },
+    });
     expect(store.jobs.byId(b)!.error).toEqual({ code: 'X', message: 'boom' });
     expect(store.jobs.unfinished().map((j) => j.id)).toEqual([a]);
   });

@@ -2,7 +2,12 @@ import { CaptionQueries } from './caption-queries';
 import { GraphQueries } from './graph-queries';
 import { IngestQueries } from './ingest-queries';
 import { JobQueries } from './job-queries';
-import { openLibraryDatabase, translateSqliteError, type LibraryDatabase, type OpenDatabaseOptions } from './library-database';
+import {
+  openLibraryDatabase,
+  translateSqliteError,
+  type LibraryDatabase,
+  type OpenDatabaseOptions,
+} from './library-database';
 import { MediaQueries } from './media-queries';
 import { ModelVersionQueries } from './model-version-queries';
 import { SettingQueries } from './setting-queries';

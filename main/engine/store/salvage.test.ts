@@ -27,7 +27,11 @@ describe('salvageLibrary', () => {
     const store = LibraryStore.open(file);
     const mv = store.modelVersions.ensure({ name: 'm@1', embedDim: 8, featureDim: 8 }).id;
     const next = rng(3);
-    seedImages(store, mv, Array.from({ length: 3000 }, () => randomUnitVector(8, next)));
+    seedImages(
+      store,
+      mv,
+      Array.from({ length: 3000 }, () => randomUnitVector(8, next)),
+    );
     store.settings.set('theme', 'dark');
     store.close();
     const pristine = join(tmp.dir, 'pristine.db');

@@ -132,7 +132,9 @@ function* readableRows(
   columns: string[],
   stats: { unreadableRegions: number },
 ): Generator<Record<string, unknown>> {
-  const select = db.prepare(`SELECT rowid AS __rowid, ${columns.join(', ')} FROM ${table} WHERE rowid > ? ORDER BY rowid`);
+  const select = db.prepare(
+    `SELECT rowid AS __rowid, ${columns.join(', ')} FROM ${table} WHERE rowid > ? ORDER BY rowid`,
+  );
   let after = Number.MIN_SAFE_INTEGER;
   let stride = 1;
   let failing = false;

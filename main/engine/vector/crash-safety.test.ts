@@ -40,7 +40,9 @@ describe('crash safety', () => {
           }
         }
       });
-      child.once('exit', (code, signal) => (signal ? resolve() : reject(new Error(`writer finished (${code}) before the kill`))));
+      child.once('exit', (code, signal) =>
+        signal ? resolve() : reject(new Error(`writer finished (${code}) before the kill`)),
+      );
     });
     await waitForExit(child);
     expect(child.signalCode).toBe('SIGKILL');
@@ -55,7 +57,11 @@ describe('crash safety', () => {
     expect(store.vectors.count(mv, 'image')).toBe(rows);
 
     const statuses: string[] = [];
-    const index = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0, onStatus: (s) => statuses.push(s.state) });
+    const index = VectorIndex.open(store, mv, 'image', {
+      dim: DIM,
+      exactBelow: 0,
+      onStatus: (s) => statuses.push(s.state),
+    });
     expect(statuses).toHaveLength(1);
     expect(['loaded', 'rebuilt']).toContain(statuses[0]);
     expect(index.size).toBe(rows);

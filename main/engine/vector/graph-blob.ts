@@ -20,7 +20,10 @@ export function withTempGraphFile<T>(fn: (file: string) => T): T {
 }
 
 /** Reads a graph file in chunks, hashing as it goes; `finish()` gives length + sha256 of all chunks read. */
-export function fileChunks(file: string): { chunks: Iterable<Buffer>; finish: () => { byteLength: number; checksum: string } } {
+export function fileChunks(file: string): {
+  chunks: Iterable<Buffer>;
+  finish: () => { byteLength: number; checksum: string };
+} {
   const hash = createHash('sha256');
   let byteLength = 0;
   function* chunks(): Generator<Buffer> {

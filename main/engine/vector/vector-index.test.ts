@@ -91,7 +91,7 @@ describe('VectorIndex', () => {
     VectorIndex.open(store, mv, 'image', { dim: DIM }).dispose();
     store.close();
     const raw = new Database(file);
-    raw.prepare("UPDATE vector_graph_chunks SET data = zeroblob(length(data)) WHERE seq = 0").run();
+    raw.prepare('UPDATE vector_graph_chunks SET data = zeroblob(length(data)) WHERE seq = 0').run();
     raw.close();
 
     const again = library();

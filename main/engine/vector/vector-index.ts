@@ -70,7 +70,12 @@ export class VectorIndex {
   }
 
   /** Loads the stored graph, or rebuilds it from the rows when it is missing, stale or corrupt — and says which. */
-  static open(store: LibraryStore, modelVersionId: number, space: VectorSpace, options: VectorIndexOptions): VectorIndex {
+  static open(
+    store: LibraryStore,
+    modelVersionId: number,
+    space: VectorSpace,
+    options: VectorIndexOptions,
+  ): VectorIndex {
     const params = { ...DEFAULT_HNSW_PARAMS, ...options.params };
     const index = new VectorIndex(store, modelVersionId, space, options.dim, params, options.exactBelow ?? 1000);
     index.status = index.loadOrRebuild();
@@ -113,7 +118,12 @@ export class VectorIndex {
    * k nearest by inner product. `accept` restricts results (hnswlib's filtered search, so the beam keeps
    * looking until k accepted labels are found). Small sets go exact over the rows.
    */
-  search(query: Float32Array, k: number, accept?: (label: number) => boolean, efSearch = this.params.efSearch): Neighbour[] {
+  search(
+    query: Float32Array,
+    k: number,
+    accept?: (label: number) => boolean,
+    efSearch = this.params.efSearch,
+  ): Neighbour[] {
     this.checkVector(query);
     const h = this.hnsw;
     if (!h || this.size === 0 || k <= 0) return [];
@@ -130,7 +140,9 @@ export class VectorIndex {
   /** Exact k-NN over the stored rows (all, or the given labels): the reference for verification and filters. */
   searchExact(query: Float32Array, k: number, labels?: readonly number[]): Neighbour[] {
     this.checkVector(query);
-    const rows = labels ? this.store.vectors.byLabels(labels) : this.store.vectors.iterate(this.modelVersionId, this.space);
+    const rows = labels
+      ? this.store.vectors.byLabels(labels)
+      : this.store.vectors.iterate(this.modelVersionId, this.space);
     return exactTopK(query, rows, k);
   }
 

@@ -23,13 +23,19 @@ export interface ConceptItem {
  * A real library on disk: `n` PNG files (made with sharp) under two folders, each with a concept of two
  * words, a caption, a date, a kind and a review state; image and caption embeddings from ConceptEncoder.
  */
-export async function makeConceptLibrary(dir: string, n: number, options: { exactBelow?: number; exactFilterMax?: number; cacheBytes?: number } = {}) {
+export async function makeConceptLibrary(
+  dir: string,
+  n: number,
+  options: { exactBelow?: number; exactFilterMax?: number; cacheBytes?: number } = {},
+) {
   const encoder = new ConceptEncoder(32, WORDS);
   const store = LibraryStore.open(join(dir, 'lib.pairscope'));
   const mv = store.modelVersions.ensure({ name: encoder.modelVersion, embedDim: 32, featureDim: 32 }).id;
   const items: ConceptItem[] = [];
   for (const folder of ['trips', 'home']) mkdirSync(join(dir, folder), { recursive: true });
-  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+    .png()
+    .toBuffer();
   for (let i = 0; i < n; i++) {
     const a = WORDS[i % WORDS.length]!;
     const b = WORDS[Math.floor(i / WORDS.length) % WORDS.length]!;

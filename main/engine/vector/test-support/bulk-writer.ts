@@ -5,7 +5,12 @@ import { LibraryStore } from '../../store/library-store';
 import { randomUnitVector, rng, seedImages } from '../../store/test-support/seed';
 import { VectorIndex } from '../vector-index';
 
-const [file, total, batch, dim] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
+const [file, total, batch, dim] = [
+  process.argv[2]!,
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+  Number(process.argv[5]),
+];
 const store = LibraryStore.open(file);
 const mv = store.modelVersions.ensure({ name: 'crash@1', embedDim: dim, featureDim: 8 }).id;
 const index = VectorIndex.open(store, mv, 'image', { dim, exactBelow: 0 });
