@@ -57,3 +57,19 @@ export function countPairs(pairs: readonly CuratedPair[]): PairCounts {
   }
   return { total: pairs.length, rejected, usable: pairs.length - rejected, groups: groups.size };
 }
+
+/**
+ * The store's caption review state (main/engine/store caption-queries `ReviewState`) as a training state.
+ * `corrected` means the current text differs from the imported one: it trains as `edited`, with the
+ * features of the corrected text (which the curation layer must have embedded).
+ */
+export function pairStateFromReview(review: 'unreviewed' | 'accepted' | 'corrected' | 'rejected'): PairState {
+  switch (review) {
+    case 'accepted':
+      return 'confirmed';
+    case 'corrected':
+      return 'edited';
+    default:
+      return review;
+  }
+}
