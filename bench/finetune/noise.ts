@@ -9,7 +9,8 @@
  * curation noise score); the top `--review` are corrected — swapped pairs become `edited` with their true
  * caption, clean ones `confirmed`.
  *
- *   npx tsx bench/finetune/noise.ts [--concepts 1000] [--width 256] [--noise 0.2,0.4] [--review 500] [--epochs 5] [--out f.json]
+ *   npx tsx bench/finetune/noise.ts [--concepts 1000] [--width 256] [--noise 0.2,0.4] [--review 500] [--epochs 5]
+ *        [--base-junk 2.5 (poor base) | 0.7 (decent base)] [--kd 1] [--out f.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '5' },
     kd: { type: 'string', default: '1' },
     seed: { type: 'string', default: '3' },
+    'base-junk': { type: 'string', default: '2.5' },
     out: { type: 'string' },
   },
 });
@@ -76,7 +78,7 @@ const fmt = (r: RecallReport) => [r.i2t.r1, r.i2t.r5, r.i2t.r10, r.t2i.r1, r.t2i
 const rows: Array<{ noise: number; reviewed: number; config: string; recall: RecallReport; seconds: number; noisyFound?: number }> = [];
 const t0 = performance.now();
 for (const noise of values.noise!.split(',').map(Number)) {
-  const lib = syntheticLibrary({ concepts: Number(values.concepts), pairsPerConcept: 4, imageWidth: W, textWidth: W, embedDim: E, latentDim: 64, styles: 3, hardNoise: noise, heldOutFraction: 0.1, seed: Number(values.seed) });
+  const lib = syntheticLibrary({ concepts: Number(values.concepts), pairsPerConcept: 4, imageWidth: W, textWidth: W, embedDim: E, latentDim: 64, styles: 3, hardNoise: noise, heldOutFraction: 0.1, seed: Number(values.seed), baseJunk: Number(values['base-junk']) });
   rows.push({ noise, reviewed: 0, config: 'base', recall: evaluate(lib, lib.base), seconds: 0 });
   const review = reviewed(lib, Number(values.review));
   log(`noise ${noise}: ${lib.noisy.filter(Boolean).length} swapped of ${lib.pairs.length}; the simulated review of ${values.review} finds ${review.noisyFound}`);

@@ -21,6 +21,11 @@ export interface SyntheticOptions {
   styles: number;
   /** Fraction of training pairs whose caption is swapped for a neighbouring concept's (noisy flag kept). */
   hardNoise: number;
+  /**
+   * Size of the random (wrong) part of the base heads relative to the true alignment: 2.5 gives a poor
+   * base (a few % R@1), below 1 a decent one — KD's value depends on how good its teacher is.
+   */
+  baseJunk?: number;
   /** The trainer's held-out fraction: those groups stay clean (noise goes on the training split only). */
   heldOutFraction: number;
   seed: number;
@@ -98,8 +103,8 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
     return { weight: w, bias: new Float32Array(E), inDim: W, outDim: E };
   };
   const base: ProjectionHeads = {
-    vision: { adapter: null, proj: head(mixV, WV, 1, 2.5) },
-    text: { adapter: null, proj: head(mixT, WT, 1, 2.5) },
+    vision: { adapter: null, proj: head(mixV, WV, 1, o.baseJunk ?? 2.5) },
+    text: { adapter: null, proj: head(mixT, WT, 1, o.baseJunk ?? 2.5) },
     temp: Float32Array.of(0.07),
   };
   const test = { imageFeatures: new Float32Array(G * WV), captionFeatures: new Float32Array(G * WT), group: new Int32Array(G) };
