@@ -10,7 +10,7 @@
  * caption, clean ones `confirmed`.
  *
  *   npx tsx bench/finetune/noise.ts [--concepts 1000] [--width 256] [--noise 0.2,0.4] [--review 500] [--epochs 5]
- *        [--base-junk 2.5 (poor base) | 0.7 (decent base)] [--kd 1] [--out f.json]
+ *        [--base-junk 2.5 (poor base) | 0.7 (decent base)] [--kd 1] [--adapter 0|hidden] [--out f.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     kd: { type: 'string', default: '1' },
     seed: { type: 'string', default: '3' },
     'base-junk': { type: 'string', default: '2.5' },
+    adapter: { type: 'string', default: '0' },
     out: { type: 'string' },
   },
 });
@@ -84,7 +85,7 @@ for (const noise of values.noise!.split(',').map(Number)) {
   log(`noise ${noise}: ${lib.noisy.filter(Boolean).length} swapped of ${lib.pairs.length}; the simulated review of ${values.review} finds ${review.noisyFound}`);
   for (const [k, pairs] of [[0, lib.pairs], [Number(values.review), review.pairs]] as const) {
     for (const c of configs) {
-      const r = await fineTuneHeads({ imageFeatures: lib.imageFeatures, imageWidth: W, captionFeatures: lib.captionFeatures, captionWidth: W, pairs, base: lib.base }, { epochs: Number(values.epochs), ...c.options });
+      const r = await fineTuneHeads({ imageFeatures: lib.imageFeatures, imageWidth: W, captionFeatures: lib.captionFeatures, captionWidth: W, pairs, base: lib.base }, { epochs: Number(values.epochs), adapterHidden: Number(values.adapter), ...c.options });
       const recall = evaluate(lib, r.heads);
       rows.push({ noise, reviewed: k, config: c.name, recall, seconds: r.seconds, ...(k ? { noisyFound: review.noisyFound } : {}) });
       log(`noise ${noise} reviewed ${k} ${c.name}: ${fmt(recall).join(' ')} (${r.seconds.toFixed(1)} s)`);
