@@ -21,7 +21,11 @@ const failedSteps = [];
 
 function run(command, args) {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.error) console.error(`  could not run ${command}: ${result.error.message}`);
   return { code: result.error ? 127 : (result.status ?? 1), seconds };
@@ -153,7 +157,13 @@ runnerStep(
 
 if (hasPythonTests(path.join(root, 'tools'))) {
   const junit = path.join(results, 'pytest.xml');
-  runnerStep('python: pytest tools', python, ['-m', 'pytest', 'tools', '-q', `--junitxml=${junit}`], junit, countJunit);
+  runnerStep(
+    'python: pytest tools',
+    python,
+    ['-m', 'pytest', 'tools', '-q', '--color=no', `--junitxml=${junit}`],
+    junit,
+    countJunit,
+  );
 } else {
   console.log('\n── python: no tools/**/test_*.py yet, nothing to run');
 }
