@@ -20,6 +20,8 @@ export interface SearchSession {
   readonly search: LibrarySearch;
   readonly store: LibraryStore;
   readonly modelVersion: string;
+  readonly images: VectorIndex;
+  readonly captions: VectorIndex;
   /** How each index came up: loaded from its stored graph, or rebuilt and why (shown to the person). */
   readonly indexStatus: { images: IndexOpenStatus; captions: IndexOpenStatus };
   close(): void;
@@ -82,6 +84,8 @@ export function openSearchSession(
       search,
       store,
       modelVersion: mv.name,
+      images,
+      captions,
       indexStatus: { images: images.status, captions: captions.status },
       close() {
         if (closed) return;

@@ -51,6 +51,7 @@ export class VectorQueries {
   private readonly imageLabelForMediaStmt;
   private readonly upsertFeatureStmt;
   private readonly featureStmt;
+  private readonly calibrationPairsStmt;
   private readonly filterStmts = new Map<string, Database.Statement<unknown[], { id: number }>>();
 
   constructor(private readonly db: Database.Database) {
@@ -93,6 +94,16 @@ export class VectorQueries {
     this.imageLabelForMediaStmt = db.prepare<[number, string], { id: number }>(`
       SELECT e.id FROM embeddings e JOIN media m ON m.id = e.media_id
       WHERE e.model_version_id = ? AND m.path = ?`);
+    // A seeded, deterministic shuffle ((id · seed) mod a prime) so that a calibration run can be repeated.
+    this.calibrationPairsStmt = db.prepare<
+      [number, string, number, number],
+      { imageLabel: number; path: string; text: string }
+    >(`
+      SELECT e.id AS imageLabel, m.path, c.current_text AS text
+      FROM captions c JOIN media m ON m.id = c.media_id
+      JOIN embeddings e ON e.media_id = m.id AND e.model_version_id = ?
+      WHERE c.review_state IN (SELECT value FROM json_each(?))
+      ORDER BY (c.id * ?) % 1000003 LIMIT ?`);
     this.upsertFeatureStmt = db.prepare(`
       INSERT INTO features (model_version_id, media_id, caption_id, dim, data) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET dim = excluded.dim, data = excluded.data`);
@@ -163,6 +174,16 @@ export class VectorQueries {
       this.filterStmts.set(key, stmt);
     }
     return stmt.all(modelVersionId, ...params).map((r) => r.id);
+  }
+
+  /** Image–caption pairs with an embedded image, in a seeded shuffled order (ITM calibration, search/). */
+  pairsForCalibration(
+    modelVersionId: number,
+    states: readonly ReviewState[],
+    limit: number,
+    seed: number,
+  ): { imageLabel: number; path: string; text: string }[] {
+    return this.calibrationPairsStmt.all(modelVersionId, JSON.stringify(states), 7919 * seed + 1, limit);
   }
 
   imageHits(labels: readonly number[]): Map<number, ImageHit> {

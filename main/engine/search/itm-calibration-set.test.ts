@@ -1,0 +1,34 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../store/test-support/temp-dir';
+import { calibrateItm } from './itm-calibration-set';
+import { calibrationKey } from './search-session';
+import { makeConceptLibrary } from './test-support/concept-library';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let lib: Awaited<ReturnType<typeof makeConceptLibrary>>;
+beforeEach(async () => {
+  tmp = makeTempDir('pairscope-calibrate-');
+  lib = await makeConceptLibrary(tmp.dir, 200);
+});
+afterEach(() => {
+  lib.close();
+  tmp.remove();
+});
+
+describe('calibrateItm on a library’s own pairs', () => {
+  it('fits on half the pairs, lowers the calibration error on the other half, and stores the fit', async () => {
+    const run = await calibrateItm(lib.store, lib.encoder, lib.images, { pairs: 120, minReviewed: 50 });
+    // 100 reviewed pairs (≥ minReviewed, so only those), half fit, half check; 3 judgements each:
+    // its own image, the nearest other image, a random image.
+    expect(run.calibration.fittedOn).toBe(150);
+    expect(run.heldOut.pairs).toBe(150);
+    expect(run.heldOut.eceAfter).toBeLessThan(run.heldOut.eceBefore);
+    expect(lib.store.settings.get(calibrationKey('concept@1'))).toEqual(run.calibration);
+  });
+
+  it('refuses a library with too few pairs', async () => {
+    await expect(calibrateItm(lib.store, lib.encoder, lib.images, { pairs: 10 })).rejects.toThrow(
+      'calibration needs at least 20 embedded pairs; the library has 10',
+    );
+  });
+});

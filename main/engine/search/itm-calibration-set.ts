@@ -1,0 +1,80 @@
+import type { LibraryStore } from '../store/library-store';
+import type { VectorIndex } from '../vector/vector-index';
+import { fitCalibration, expectedCalibrationError, type ItmCalibration, type LabelledMargin } from './itm-calibration';
+import type { QueryEncoder } from './query-encoder';
+import { calibrationKey } from './search-session';
+
+export interface CalibrationRun {
+  calibration: ItmCalibration;
+  /** ECE on the held-out half, before (raw softmax) and after the fit. */
+  heldOut: { pairs: number; eceBefore: number; eceAfter: number };
+}
+
+/**
+ * Fits the ITM calibration of one model version on the library's own pairs and stores it (settings
+ * `itm.calibration.<model version>`): positives are reviewed pairs (accepted/corrected, with their current
+ * caption), or all pairs when fewer than `minReviewed` are reviewed; each positive gets one random negative
+ * (another pair's image) and one hard negative (the image nearest to its own by ITC that is not it), because
+ * re-ranking judges top-k images that all look alike. Half of the captions fit, the other half check.
+ */
+export async function calibrateItm(
+  store: LibraryStore,
+  encoder: QueryEncoder,
+  images: VectorIndex,
+  options: { pairs?: number; minReviewed?: number; seed?: number } = {},
+): Promise<CalibrationRun> {
+  const mv = store.modelVersions.byName(encoder.modelVersion);
+  if (!mv) throw new RangeError(`the library has no model version "${encoder.modelVersion}"`);
+  const pairs = samplePairs(store, mv.id, options.pairs ?? 400, options.minReviewed ?? 100, options.seed ?? 1);
+  if (pairs.length < 20)
+    throw new RangeError(`calibration needs at least 20 embedded pairs; the library has ${pairs.length}`);
+  const samples: LabelledMargin[][] = [];
+  let rand = options.seed ?? 1;
+  const nextInt = (n: number) => (rand = (rand * 1103515245 + 12345) >>> 0) % n;
+  for (const p of pairs) {
+    const own = store.vectors.byLabels([p.imageLabel])[0];
+    if (!own) continue;
+    const near = images.search(own.vector, 2).find((h) => h.label !== p.imageLabel);
+    const random = pairs[nextInt(pairs.length)]!;
+    const candidates = [
+      p.path,
+      ...(near ? [store.vectors.imageHits([near.label]).get(near.label)?.path] : []),
+      random.path,
+    ].filter((x): x is string => x !== undefined);
+    const labels = [true, ...candidates.slice(1).map((path) => path === p.path)];
+    const tokens = [];
+    for (const path of candidates) tokens.push((await encoder.embedImage(path)).tokens);
+    const logits = await encoder.itmLogits(p.text, tokens);
+    samples.push(labels.map((isMatch, i) => ({ margin: logits[2 * i + 1]! - logits[2 * i]!, isMatch })));
+  }
+  const fitOn = samples.filter((_, i) => i % 2 === 0).flat();
+  const check = samples.filter((_, i) => i % 2 === 1).flat();
+  const calibration = fitCalibration(fitOn);
+  store.settings.set(calibrationKey(mv.name), calibration);
+  return {
+    calibration,
+    heldOut: {
+      pairs: check.length,
+      eceBefore: expectedCalibrationError(check, { temperature: 1, bias: 0, fittedOn: 0 }),
+      eceAfter: expectedCalibrationError(check, calibration),
+    },
+  };
+}
+
+interface PairRow {
+  imageLabel: number;
+  path: string;
+  text: string;
+}
+
+function samplePairs(
+  store: LibraryStore,
+  modelVersionId: number,
+  max: number,
+  minReviewed: number,
+  seed: number,
+): PairRow[] {
+  const reviewed = store.vectors.pairsForCalibration(modelVersionId, ['accepted', 'corrected'], max, seed);
+  if (reviewed.length >= minReviewed) return reviewed;
+  return store.vectors.pairsForCalibration(modelVersionId, ['unreviewed', 'accepted', 'corrected'], max, seed);
+}
