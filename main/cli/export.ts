@@ -27,7 +27,8 @@ Example: pairscope export --library ~/pairscope-lib --format coco curated.json`,
     const { EXPORT_FORMATS, exportPairs } = await import('../engine/ingest/pairs-export');
     if (!values.library) throw new CliUsageError('--library is required');
     const format = values.format as (typeof EXPORT_FORMATS)[number] | undefined;
-    if (!format || !EXPORT_FORMATS.includes(format)) throw new CliUsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    if (!format || !EXPORT_FORMATS.includes(format))
+      throw new CliUsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
     if (positionals.length !== 1) throw new CliUsageError('name exactly one output file');
     const out = path.resolve(positionals[0]!);
     const { libraryFiles } = await import('../engine/ingest/import-session');
@@ -38,7 +39,9 @@ Example: pairscope export --library ~/pairscope-lib --format coco curated.json`,
     const store = LibraryStore.open(dbFile);
     try {
       const r = await exportPairs(store, { format, out, skipRejected: values['skip-rejected'] ?? false });
-      io.stdout(values.json ? JSON.stringify({ ...r, out }) : `${r.pairs} pairs of ${r.images} images written to ${out}`);
+      io.stdout(
+        values.json ? JSON.stringify({ ...r, out }) : `${r.pairs} pairs of ${r.images} images written to ${out}`,
+      );
       return 0;
     } finally {
       store.close();

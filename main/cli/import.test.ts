@@ -24,7 +24,15 @@ beforeEach(async () => {
   mkdirSync(join(tmp.dir, 'data/img'), { recursive: true });
   for (let i = 0; i < 3; i++) writeFileSync(join(tmp.dir, 'data/img', `${i}.jpg`), await patternImage(i + 20, 'jpeg'));
   writeFileSync(join(tmp.dir, 'data/img/bad.jpg'), 'not a jpeg');
-  writeFileSync(join(tmp.dir, 'data/pairs.jsonl'), ['{"image":"img/0.jpg","caption":"a red ball"}', '{"image":"img/1.jpg","caption":"a blue car"}', '{"image":"img/2.jpg","caption":"a "broken line}', '{"image":"img/2.jpg","caption":"a green tree"}'].join('\n'));
+  writeFileSync(
+    join(tmp.dir, 'data/pairs.jsonl'),
+    [
+      '{"image":"img/0.jpg","caption":"a red ball"}',
+      '{"image":"img/1.jpg","caption":"a blue car"}',
+      '{"image":"img/2.jpg","caption":"a "broken line}',
+      '{"image":"img/2.jpg","caption":"a green tree"}',
+    ].join('\n'),
+  );
 });
 afterEach(() => tmp.remove());
 
@@ -34,8 +42,20 @@ describe('pairscope import / export', () => {
     const r = await run(['import', '--library', lib, '--model', TINY, join(tmp.dir, 'data/img'), '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
-    expect([s.state, s.imported, s.skipped, s.failed]).toEqual(['done', 3, 0, [{ path: join(tmp.dir, 'data/img/bad.jpg'), reason: 'not an image: the content is text, although the name ends in .jpg' }]]);
-    const again = JSON.parse((await run(['import', '--library', lib, '--model', TINY, join(tmp.dir, 'data/img'), '--json'])).out);
+    expect([s.state, s.imported, s.skipped, s.failed]).toEqual([
+      'done',
+      3,
+      0,
+      [
+        {
+          path: join(tmp.dir, 'data/img/bad.jpg'),
+          reason: 'not an image: the content is text, although the name ends in .jpg',
+        },
+      ],
+    ]);
+    const again = JSON.parse(
+      (await run(['import', '--library', lib, '--model', TINY, join(tmp.dir, 'data/img'), '--json'])).out,
+    );
     expect([again.imported, again.skipped]).toEqual([0, 3]);
   });
 
@@ -48,8 +68,13 @@ describe('pairscope import / export', () => {
 
   it('exports pairs with corrections applied in all four formats, and the JSONL export imports back', async () => {
     const lib = join(tmp.dir, 'lib');
-    const imp = JSON.parse((await run(['import', '--library', lib, '--model', TINY, join(tmp.dir, 'data/pairs.jsonl'), '--json'])).out);
-    expect([imp.imported, imp.failed.map((f: { path: string }) => f.path)]).toEqual([3, [`${join(tmp.dir, 'data/pairs.jsonl')}:line 3`]]);
+    const imp = JSON.parse(
+      (await run(['import', '--library', lib, '--model', TINY, join(tmp.dir, 'data/pairs.jsonl'), '--json'])).out,
+    );
+    expect([imp.imported, imp.failed.map((f: { path: string }) => f.path)]).toEqual([
+      3,
+      [`${join(tmp.dir, 'data/pairs.jsonl')}:line 3`],
+    ]);
     const store = LibraryStore.open(libraryFiles(lib).dbFile);
     const car = store.captions.forMedia(store.media.byPath(join(tmp.dir, 'data/img/1.jpg'))!.id)[0]!;
     store.captions.correct(car.id, 'edit', 'tester', 'a blue sports car');
@@ -64,14 +89,20 @@ describe('pairscope import / export', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out)).toMatchObject({ pairs: 3, images: 3 });
     }
-    const jsonl = readFileSync(join(out, 'export.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const jsonl = readFileSync(join(out, 'export.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(jsonl.map((p) => [p.image, p.caption, p.original_caption, p.review_state])).toEqual([
       ['img/0.jpg', 'a red ball', undefined, 'rejected'],
       ['img/1.jpg', 'a blue sports car', 'a blue car', 'corrected'],
       ['img/2.jpg', 'a green tree', undefined, 'unreviewed'],
     ]);
     const coco = parseJsonPairs(readFileSync(join(out, 'export-coco.json'), 'utf8'), 'coco');
-    expect([coco.format, coco.rows.map((r) => r.caption)]).toEqual(['coco', ['a red ball', 'a blue sports car', 'a green tree']]);
+    expect([coco.format, coco.rows.map((r) => r.caption)]).toEqual([
+      'coco',
+      ['a red ball', 'a blue sports car', 'a green tree'],
+    ]);
     const albef = parseJsonPairs(readFileSync(join(out, 'export-albef.json'), 'utf8'), 'albef');
     expect([albef.format, albef.rows.length, albef.problems]).toEqual(['albef', 3, []]);
     const csv = parseCsvPairs(readFileSync(join(out, 'export.csv'), 'utf8'), 'csv');
@@ -79,7 +110,10 @@ describe('pairscope import / export', () => {
 
     // Round trip: the JSONL export (rejected left out) is itself an importable pairs file.
     await run(['export', '--library', lib, '--format', 'jsonl', '--skip-rejected', join(out, 'curated.jsonl')]);
-    const back = JSON.parse((await run(['import', '--library', join(tmp.dir, 'lib2'), '--model', TINY, join(out, 'curated.jsonl'), '--json'])).out);
+    const back = JSON.parse(
+      (await run(['import', '--library', join(tmp.dir, 'lib2'), '--model', TINY, join(out, 'curated.jsonl'), '--json']))
+        .out,
+    );
     expect([back.imported, back.failed]).toEqual([2, []]);
   });
 });

@@ -40,7 +40,8 @@ Example: pairscope import --library ~/pairscope-lib ~/Pictures --json`,
       throw new Error(`cannot open ${target} (${(e as NodeJS.ErrnoException).code})`);
     }
     const { isPairsFile } = await import('../engine/ingest/pairs/pairs-file');
-    if (!isFolder && !isPairsFile(target)) throw new CliUsageError(`${target} is neither a folder nor a pairs file (.csv .tsv .jsonl .ndjson .json)`);
+    if (!isFolder && !isPairsFile(target))
+      throw new CliUsageError(`${target} is neither a folder nor a pairs file (.csv .tsv .jsonl .ndjson .json)`);
     const { ImportSession } = await import('../engine/ingest/import-session');
     let lastLine = 0;
     const session = await ImportSession.open({
@@ -61,14 +62,17 @@ Example: pairscope import --library ~/pairscope-lib ~/Pictures --json`,
     process.once('SIGTERM', stopOnSignal);
     try {
       const kind = isFolder ? 'import-folder' : 'import-pairs';
-      const wanted = isFolder ? { root: target } : { file: target, ...(values.root?.length ? { roots: values.root.map((r) => path.resolve(r)) } : {}) };
+      const wanted = isFolder
+        ? { root: target }
+        : { file: target, ...(values.root?.length ? { roots: values.root.map((r) => path.resolve(r)) } : {}) };
       // A run this command left unfinished (killed, Ctrl-C) resumes at its cursor instead of starting over.
       const resumed = session.ingest.runner.resumeUnfinished();
       const same = resumed.find((id) => {
         const job = session.store.jobs.byId(id)!;
         return job.kind === kind && JSON.stringify(job.params) === JSON.stringify(wanted);
       });
-      const jobId = same ?? (isFolder ? session.ingest.importFolder(target) : session.ingest.importPairs(target, values.root));
+      const jobId =
+        same ?? (isFolder ? session.ingest.importFolder(target) : session.ingest.importPairs(target, values.root));
       for (const id of resumed) if (id !== jobId) await session.ingest.runner.wait(id);
       const s = await session.ingest.finished(jobId);
       const out = {

@@ -27,7 +27,12 @@ beforeEach(async () => {
   received.length = 0;
   hub.subscribe((e) => received.push(e));
   // The composition root forwards job progress as the contract's event (EventHub validates each payload).
-  session = await ImportSession.open({ library: join(tmp.dir, 'lib'), bundleDir: TINY, batchSize: 2, onProgress: (p) => hub.emit('job.progress', p) });
+  session = await ImportSession.open({
+    library: join(tmp.dir, 'lib'),
+    bundleDir: TINY,
+    batchSize: 2,
+    onProgress: (p) => hub.emit('job.progress', p),
+  });
 });
 afterEach(async () => {
   await session.close();
@@ -36,7 +41,11 @@ afterEach(async () => {
 
 function dispatcher(withLibrary: boolean) {
   const ctx: AppContext = {
-    version: 'test', host: 'node', startedAt: 0, libraryPath: null, events: hub,
+    version: 'test',
+    host: 'node',
+    startedAt: 0,
+    libraryPath: null,
+    events: hub,
     ...(withLibrary ? { ingest: session.ingest } : {}),
   };
   return createDispatcher(createHandlers(ctx), { logError: () => {} });
@@ -47,17 +56,31 @@ describe('import.* and jobs.* over the API contract', () => {
     const started = await dispatcher(true).dispatch('import.folder', { root: join(tmp.dir, 'photos') }, call);
     if (!started.ok) throw new Error(started.error.message);
     await session.ingest.runner.wait(started.value.jobId);
-    const progress = received.filter((e) => e.name === 'job.progress').map((e) => e.payload as { state: string; done: number; total: number | null });
+    const progress = received
+      .filter((e) => e.name === 'job.progress')
+      .map((e) => e.payload as { state: string; done: number; total: number | null });
     expect(progress[0]).toMatchObject({ state: 'queued' });
     expect(progress.at(-1)).toMatchObject({ state: 'done', done: 7, total: 7 });
     const got = await dispatcher(true).dispatch('jobs.get', { jobId: started.value.jobId }, call);
     if (!got.ok) throw new Error(got.error.message);
     expect([got.value.state, got.value.counts.imported, got.value.failedFiles]).toEqual([
-      'done', 6, [{ path: join(tmp.dir, 'photos', 'broken.png'), reason: 'not an image: the content is text, although the name ends in .png' }],
+      'done',
+      6,
+      [
+        {
+          path: join(tmp.dir, 'photos', 'broken.png'),
+          reason: 'not an image: the content is text, although the name ends in .png',
+        },
+      ],
     ]);
     const list = await dispatcher(true).dispatch('jobs.list', {}, call);
-    expect(list.ok && list.value.jobs.map((j) => [j.jobId, j.kind, j.state, j.errors])).toEqual([[started.value.jobId, 'import-folder', 'done', 1]]);
-    expect(await dispatcher(true).dispatch('jobs.cancel', { jobId: started.value.jobId }, call)).toEqual({ ok: true, value: { cancelled: false } });
+    expect(list.ok && list.value.jobs.map((j) => [j.jobId, j.kind, j.state, j.errors])).toEqual([
+      [started.value.jobId, 'import-folder', 'done', 1],
+    ]);
+    expect(await dispatcher(true).dispatch('jobs.cancel', { jobId: started.value.jobId }, call)).toEqual({
+      ok: true,
+      value: { cancelled: false },
+    });
   });
 
   it('refuses a missing folder by field, and any import while no library is open', async () => {

@@ -17,13 +17,25 @@ export function createIngestHandlers(ctx: AppContext): Pick<ApiHandlers, Names> 
     } catch {
       throw new ApiError('not_found', `no job ${jobId}`, 'input.jobId');
     }
-    const job = ingest().runner.list(500).find((j) => j.id === jobId);
+    const job = ingest()
+      .runner.list(500)
+      .find((j) => j.id === jobId);
     const { jobId: _id, state, failedFiles, error, ...counts } = s;
     const e = error as { name?: unknown; code?: unknown; message?: unknown } | null;
     return {
-      jobId, kind: job?.kind ?? 'unknown', state, done: job?.progressDone ?? 0, total: job?.progressTotal ?? null,
-      errors: failedFiles.length, counts, createdAt: job?.createdAt ?? 0, updatedAt: job?.updatedAt ?? 0, failedFiles,
-      error: e ? { name: String(e.name ?? 'Error'), code: String(e.code ?? 'JOB_FAILED'), message: String(e.message ?? '') } : null,
+      jobId,
+      kind: job?.kind ?? 'unknown',
+      state,
+      done: job?.progressDone ?? 0,
+      total: job?.progressTotal ?? null,
+      errors: failedFiles.length,
+      counts,
+      createdAt: job?.createdAt ?? 0,
+      updatedAt: job?.updatedAt ?? 0,
+      failedFiles,
+      error: e
+        ? { name: String(e.name ?? 'Error'), code: String(e.code ?? 'JOB_FAILED'), message: String(e.message ?? '') }
+        : null,
     };
   };
   const isDir = async (p: string, field: string): Promise<void> => {
@@ -45,10 +57,12 @@ export function createIngestHandlers(ctx: AppContext): Pick<ApiHandlers, Names> 
       return { jobId: i.importPairs(file, roots) };
     },
     'jobs.list': ({ limit }) => ({
-      jobs: ingest().runner.list(limit ?? 50).map((j) => {
-        const { failedFiles: _f, error: _e, ...rest } = summary(j.id);
-        return rest;
-      }),
+      jobs: ingest()
+        .runner.list(limit ?? 50)
+        .map((j) => {
+          const { failedFiles: _f, error: _e, ...rest } = summary(j.id);
+          return rest;
+        }),
     }),
     'jobs.get': ({ jobId }) => summary(jobId),
     'jobs.cancel': ({ jobId }) => ({ cancelled: ingest().runner.cancel(jobId) }),

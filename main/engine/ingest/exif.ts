@@ -24,8 +24,17 @@ export async function readExif(bytes: Buffer): Promise<ExifFacts> {
   let raw: Record<string, unknown> | undefined;
   try {
     raw = await exifr.parse(bytes, {
-      tiff: true, ifd0: { pick: ['Make', 'Model', 'Orientation'] } as never, exif: { pick: ['DateTimeOriginal', 'CreateDate'] } as never,
-      gps: true, xmp: false, icc: false, iptc: false, jfif: false, ihdr: false, translateValues: false, reviveValues: true,
+      tiff: true,
+      ifd0: { pick: ['Make', 'Model', 'Orientation'] } as never,
+      exif: { pick: ['DateTimeOriginal', 'CreateDate'] } as never,
+      gps: true,
+      xmp: false,
+      icc: false,
+      iptc: false,
+      jfif: false,
+      ihdr: false,
+      translateValues: false,
+      reviveValues: true,
     });
   } catch {
     return {};
@@ -39,9 +48,15 @@ export async function readExif(bytes: Buffer): Promise<ExifFacts> {
   // Many cameras repeat the make inside the model ("Canon" + "Canon EOS 5D").
   const camera = model.toLowerCase().startsWith(make.toLowerCase()) ? model : `${make} ${model}`.trim();
   if (camera) facts.camera = camera;
-  if (typeof raw.latitude === 'number' && typeof raw.longitude === 'number' && Number.isFinite(raw.latitude) && Number.isFinite(raw.longitude)) {
+  if (
+    typeof raw.latitude === 'number' &&
+    typeof raw.longitude === 'number' &&
+    Number.isFinite(raw.latitude) &&
+    Number.isFinite(raw.longitude)
+  ) {
     facts.gps = { lat: raw.latitude, lon: raw.longitude };
   }
-  if (typeof raw.Orientation === 'number' && raw.Orientation >= 1 && raw.Orientation <= 8) facts.orientation = raw.Orientation;
+  if (typeof raw.Orientation === 'number' && raw.Orientation >= 1 && raw.Orientation <= 8)
+    facts.orientation = raw.Orientation;
   return facts;
 }

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Embedder } from '../model/embedder';
@@ -25,9 +33,21 @@ const events: JobProgress[] = [];
 async function open(): Promise<void> {
   store = LibraryStore.open(join(tmp.dir, 'library.pairscope'));
   const model = await ingestModelOf(embedder);
-  const mv = store.modelVersions.ensure({ name: model.name, embedDim: model.embedDim, featureDim: model.featureDim, bundleSha256: model.bundleSha256 });
+  const mv = store.modelVersions.ensure({
+    name: model.name,
+    embedDim: model.embedDim,
+    featureDim: model.featureDim,
+    bundleSha256: model.bundleSha256,
+  });
   index = VectorIndex.open(store, mv.id, 'image', { dim: model.embedDim });
-  ingest = new LibraryIngest({ store, model, imageIndex: index, cacheDir: join(tmp.dir, 'cache'), onProgress: (p) => events.push(p), batchSize: 4 });
+  ingest = new LibraryIngest({
+    store,
+    model,
+    imageIndex: index,
+    cacheDir: join(tmp.dir, 'cache'),
+    onProgress: (p) => events.push(p),
+    batchSize: 4,
+  });
 }
 
 async function close(): Promise<void> {
@@ -54,7 +74,10 @@ async function writeGoodAndBadFolder(): Promise<string[]> {
   writeFileSync(join(photos, 'c.webp'), await patternImage(3, 'webp'));
   writeFileSync(join(photos, 'sub/d.jpg'), await patternImage(4, 'jpeg'));
   writeFileSync(join(photos, 'sub/camera.jpg'), await jpegWithExif());
-  writeFileSync(join(photos, 'e.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="teal"/></svg>');
+  writeFileSync(
+    join(photos, 'e.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="teal"/></svg>',
+  );
   writeFileSync(Buffer.concat([Buffer.from(photos + '/'), LATIN1_NAME]), await patternImage(5, 'png'));
   copyFileSync(join(photos, 'a.jpg'), join(photos, 'sub/copy of a.jpg')); // a duplicate under another name
   writeFileSync(join(photos, 'README.txt'), 'not a photo, and it does not claim to be one');
@@ -79,14 +102,24 @@ describe('folder import', () => {
     expect(summary.state).toBe('done');
     expect([summary.imported, summary.reused, summary.skipped, summary.ignored]).toEqual([7, 1, 0, 1]);
     const failed = Object.fromEntries(summary.failedFiles.map((f) => [f.path.slice(photos.length + 1), f.reason]));
-    expect(Object.keys(failed).sort()).toEqual(['bomb.png', 'empty.jpg', 'notes.jpg', 'pipe.jpg', 'self.jpg', 'sub/loop', 'truncated.jpg']);
+    expect(Object.keys(failed).sort()).toEqual([
+      'bomb.png',
+      'empty.jpg',
+      'notes.jpg',
+      'pipe.jpg',
+      'self.jpg',
+      'sub/loop',
+      'truncated.jpg',
+    ]);
     expect(failed['bomb.png']).toBe('image too large: the header claims 30000×30000 (900 MP), the limit is 150 MP');
     expect(failed['empty.jpg']).toBe('empty file (0 bytes)');
     expect(failed['notes.jpg']).toBe('not an image: the content is text, although the name ends in .jpg');
     expect(failed['pipe.jpg']).toBe('cannot be read as an image: a FIFO (named pipe)');
     expect(failed['self.jpg']).toBe('symlink loop (ELOOP): the link resolves to itself');
     expect(failed['sub/loop']).toBe('symlink loop: the link points to a folder that contains it');
-    expect(failed['truncated.jpg']).toBe('cannot decode the jpeg data: the file is truncated (no JPEG end-of-image marker)');
+    expect(failed['truncated.jpg']).toBe(
+      'cannot decode the jpeg data: the file is truncated (no JPEG end-of-image marker)',
+    );
     expect(summary.failed).toBe(7);
 
     // Each good image, embedded on its own by the runtime, finds itself first in the index.
@@ -95,7 +128,8 @@ describe('folder import', () => {
       const [q] = await embedder.embedImages([typeof f === 'string' ? f : new Uint8Array(readFileSync(f))]);
       const [hit] = index.search(q!.ok ? q!.value.emb : new Float32Array(16), 1);
       const media = store.vectors.imageHits([hit!.label]).get(hit!.label)!;
-      if (typeof f === "string" && f.endsWith("/a.jpg")) expect([join(photos, 'a.jpg'), join(photos, 'sub/copy of a.jpg')]).toContain(media.path);
+      if (typeof f === 'string' && f.endsWith('/a.jpg'))
+        expect([join(photos, 'a.jpg'), join(photos, 'sub/copy of a.jpg')]).toContain(media.path);
       else expect(media.path).toBe(typeof f === 'string' ? f : `\0x${f.toString('hex')}`);
       // ≈1 rather than exactly 1: the SVG is rasterised at the working size here, at R by the runtime's query path.
       expect(hit!.score).toBeGreaterThan(0.9999);
@@ -107,7 +141,14 @@ describe('folder import', () => {
     expect(ingest.timings.get(summary.jobId)!.embeddedImages).toBe(7);
     // EXIF facts and thumbnails.
     const camera = store.media.byPath(join(photos, 'sub/camera.jpg'))!;
-    expect([camera.width, camera.height, camera.camera, camera.gpsLat, camera.gpsLon, camera.takenAt]).toEqual([20, 40, 'Canon EOS 5D', 46, 8.5, Date.UTC(2021, 5, 1, 12, 34, 56)]);
+    expect([camera.width, camera.height, camera.camera, camera.gpsLat, camera.gpsLon, camera.takenAt]).toEqual([
+      20,
+      40,
+      'Canon EOS 5D',
+      46,
+      8.5,
+      Date.UTC(2021, 5, 1, 12, 34, 56),
+    ]);
     expect(await ingest.thumbnails.has(camera.contentHash)).toBe(true);
     // Progress events went out with totals and a final state.
     expect(events.some((e) => e.state === 'running' && e.total === 16 && e.done > 0)).toBe(true);
@@ -138,7 +179,8 @@ describe('folder import', () => {
   });
 
   it('stops a cancelled job after its current batch, keeping what it committed', async () => {
-    for (let i = 0; i < 24; i++) writeFileSync(join(photos, `p${String(i).padStart(2, '0')}.jpg`), await patternImage(i, 'jpeg'));
+    for (let i = 0; i < 24; i++)
+      writeFileSync(join(photos, `p${String(i).padStart(2, '0')}.jpg`), await patternImage(i, 'jpeg'));
     await open();
     const id = ingest.importFolder(photos);
     const stop = new Promise<void>((resolve) => {

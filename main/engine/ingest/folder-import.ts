@@ -20,18 +20,32 @@ export interface FolderImportResult {
   deleted: number;
 }
 
-export async function importFolderJob(ctx: JobContext<FolderImportParams>, deps: PipelineDeps): Promise<FolderImportResult> {
+export async function importFolderJob(
+  ctx: JobContext<FolderImportParams>,
+  deps: PipelineDeps,
+): Promise<FolderImportResult> {
   let rootReal: string;
   try {
     rootReal = await realpath(ctx.params.root);
   } catch (e) {
-    throw Object.assign(new Error(`cannot open the folder ${ctx.params.root} (${(e as NodeJS.ErrnoException).code})`), { code: 'FOLDER_UNREADABLE' });
+    throw Object.assign(new Error(`cannot open the folder ${ctx.params.root} (${(e as NodeJS.ErrnoException).code})`), {
+      code: 'FOLDER_UNREADABLE',
+    });
   }
   const rootBytes = Buffer.from(rootReal);
   const root = pathKey(rootBytes);
   const items: WorkItem[] = [];
   const seen = new Set<string>();
-  for await (const e of walkFolder(rootBytes, { signal: ctx.signal })) {
+  const own = deps.ownPaths.map((p) => Buffer.from(p));
+  const skip = (path: Buffer): boolean =>
+    own.some(
+      (p) =>
+        path.equals(p) ||
+        (path.length > p.length &&
+          path.subarray(0, p.length).equals(p) &&
+          [0x2f, 0x2d, 0x2e].includes(path[p.length]!)),
+    );
+  for await (const e of walkFolder(rootBytes, { signal: ctx.signal, skip })) {
     const key = pathKey(e.path);
     if (e.kind === 'problem') items.push({ kind: 'problem', path: displayPath(key), reason: e.reason });
     else {
@@ -46,7 +60,13 @@ export async function importFolderJob(ctx: JobContext<FolderImportParams>, deps:
 }
 
 /** Rows of files no longer on disk go, with their vectors; rows that carry pairs stay (curated work is never lost). */
-async function removeVanished(ctx: JobContext, deps: PipelineDeps, root: string, seen: Set<string>, position: number): Promise<number> {
+async function removeVanished(
+  ctx: JobContext,
+  deps: PipelineDeps,
+  root: string,
+  seen: Set<string>,
+  position: number,
+): Promise<number> {
   const { store, modelVersionId: mv } = deps;
   const gone: { id: number; label: number | undefined }[] = [];
   for (const m of store.ingest.mediaUnderRoot(root)) {

@@ -19,6 +19,8 @@ export interface FolderWatcherOptions {
   /** Force polling (tests, or folders on file systems without inotify). */
   poll?: boolean;
   pollIntervalMs?: number;
+  /** Absolute path prefixes whose changes are not reported (the library's own files: they change on every commit). */
+  ignore?: string[];
 }
 
 export interface FolderWatcher {
@@ -48,12 +50,24 @@ export function watchFolder(root: string, options: FolderWatcherOptions): Folder
     timer = setTimeout(flush, debounceMs);
   };
 
+  const rootSlash = root.endsWith('/') ? root : `${root}/`;
+  const ignored = (rel: Buffer): boolean => {
+    const abs = rootSlash + rel.toString('utf8');
+    return (options.ignore ?? []).some(
+      (p) =>
+        abs === p ||
+        abs.startsWith(p.endsWith('/') ? p : `${p}/`) ||
+        abs.startsWith(`${p}-`) ||
+        abs.startsWith(`${p}.`),
+    );
+  };
   let fsWatcher: FSWatcher | undefined;
   let pollTimer: NodeJS.Timeout | undefined;
   let mode: 'events' | 'polling' = 'polling';
   if (!options.poll) {
     try {
       fsWatcher = watch(root, { recursive: true, encoding: 'buffer' }, (_event, name) => {
+        if (name && ignored(name as Buffer)) return;
         note(name ? pathKey(name as Buffer) : null);
       });
       fsWatcher.on('error', (e) => {
@@ -78,7 +92,8 @@ export function watchFolder(root: string, options: FolderWatcherOptions): Folder
       busy = true;
       try {
         const now = new Map<string, string>();
-        for await (const e of walkFolder(Buffer.from(root))) if (e.kind === 'file') now.set(e.key, `${e.size}:${e.mtimeMs}`);
+        for await (const e of walkFolder(Buffer.from(root)))
+          if (e.kind === 'file' && !ignored(Buffer.from(e.key))) now.set(e.key, `${e.size}:${e.mtimeMs}`);
         if (previous && !disposed) {
           for (const [k, v] of now) if (previous.get(k) !== v) note(k);
           for (const k of previous.keys()) if (!now.has(k)) note(k);

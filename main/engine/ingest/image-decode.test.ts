@@ -33,10 +33,30 @@ describe('sniffImageFormat', () => {
     expect(sniffImageFormat(await patternImage(1, 'jpeg'))).toBe('jpeg');
     expect(sniffImageFormat(await patternImage(1, 'png'))).toBe('png');
     expect(sniffImageFormat(await patternImage(1, 'webp'))).toBe('webp');
-    expect(sniffImageFormat(await sharp({ create: { width: 4, height: 4, channels: 3, background: 'red' } }).gif().toBuffer())).toBe('gif');
-    expect(sniffImageFormat(await sharp({ create: { width: 4, height: 4, channels: 3, background: 'red' } }).tiff().toBuffer())).toBe('tiff');
-    expect(sniffImageFormat(await sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } }).avif().toBuffer())).toBe('avif');
-    expect(sniffImageFormat(Buffer.from('<?xml version="1.0"?>\n<!-- x -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe('svg');
+    expect(
+      sniffImageFormat(
+        await sharp({ create: { width: 4, height: 4, channels: 3, background: 'red' } })
+          .gif()
+          .toBuffer(),
+      ),
+    ).toBe('gif');
+    expect(
+      sniffImageFormat(
+        await sharp({ create: { width: 4, height: 4, channels: 3, background: 'red' } })
+          .tiff()
+          .toBuffer(),
+      ),
+    ).toBe('tiff');
+    expect(
+      sniffImageFormat(
+        await sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } })
+          .avif()
+          .toBuffer(),
+      ),
+    ).toBe('avif');
+    expect(
+      sniffImageFormat(Buffer.from('<?xml version="1.0"?>\n<!-- x -->\n<svg xmlns="http://www.w3.org/2000/svg"/>')),
+    ).toBe('svg');
     const heicHead = Buffer.from('000000186674797068656963000000006d69663168656963', 'hex');
     expect(sniffImageFormat(heicHead)).toBe('heic');
     expect(sniffImageFormat(Buffer.from('hello, I am a text file\n'))).toBe(null);
@@ -59,7 +79,9 @@ describe('decodeImage', () => {
   });
 
   it('reports HEIC as unsupported by this libvips build with a way out', async () => {
-    const [code, message] = await failure(decodeImage(Buffer.from('000000186674797068656963000000006d69663168656963', 'hex'), 'heic'));
+    const [code, message] = await failure(
+      decodeImage(Buffer.from('000000186674797068656963000000006d69663168656963', 'hex'), 'heic'),
+    );
     expect(code).toBe('unsupported-format');
     expect(message).toMatch(/HEIC .* no HEVC decoder/);
   });
@@ -68,22 +90,42 @@ describe('decodeImage', () => {
     const bytes = await jpegWithExif();
     const d = await decodeImage(bytes, 'jpeg');
     expect([d.width, d.height, d.rgbaWidth, d.rgbaHeight]).toEqual([20, 40, 20, 40]);
-    expect(await readExif(bytes)).toEqual({ takenAt: '2021-06-01T12:34:56', camera: 'Canon EOS 5D', gps: { lat: 46, lon: 8.5 }, orientation: 6 });
+    expect(await readExif(bytes)).toEqual({
+      takenAt: '2021-06-01T12:34:56',
+      camera: 'Canon EOS 5D',
+      gps: { lat: 46, lon: 8.5 },
+      orientation: 6,
+    });
     expect(await readExif(await patternImage(2, 'png'))).toEqual({});
   });
 
   it('shrinks large images on load to the working size and rasterises SVG up to it', async () => {
-    const big = await sharp({ create: { width: 4000, height: 2000, channels: 3, background: 'blue' } }).jpeg().toBuffer();
+    const big = await sharp({ create: { width: 4000, height: 2000, channels: 3, background: 'blue' } })
+      .jpeg()
+      .toBuffer();
     const d = await decodeImage(big, 'jpeg');
-    expect([d.width, d.height, d.rgbaWidth, d.rgbaHeight, d.rgba.length]).toEqual([4000, 2000, 1600, 800, 1600 * 800 * 4]);
-    const svg = await decodeImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="36" height="18"><rect width="36" height="18" fill="red"/></svg>'), 'svg');
+    expect([d.width, d.height, d.rgbaWidth, d.rgbaHeight, d.rgba.length]).toEqual([
+      4000,
+      2000,
+      1600,
+      800,
+      1600 * 800 * 4,
+    ]);
+    const svg = await decodeImage(
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="36" height="18"><rect width="36" height="18" fill="red"/></svg>',
+      ),
+      'svg',
+    );
     expect([svg.rgbaWidth, svg.rgbaHeight]).toEqual([1600, 800]);
   });
 });
 
 describe('thumbnails and model input from one decode', () => {
   it('writes grid and lightbox WebP keyed by content hash, never enlarging', async () => {
-    const bytes = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: 'green' } }).jpeg().toBuffer();
+    const bytes = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: 'green' } })
+      .jpeg()
+      .toBuffer();
     const hash = hashBytes(bytes);
     const cache = new ThumbnailCache(dir);
     expect(await cache.has(hash)).toBe(false);
@@ -100,8 +142,17 @@ describe('thumbnails and model input from one decode', () => {
   });
 
   it('normalises the squashed R×R image with the manifest mean/std, alpha on the background colour', async () => {
-    const transparent = await sharp({ create: { width: 30, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
-    const x = await modelInput(await decodeImage(transparent, 'png'), { resolution: 8, mean: [0.5, 0.5, 0.5], std: [0.5, 0.25, 0.5], background: [255, 255, 255] });
+    const transparent = await sharp({
+      create: { width: 30, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
+    const x = await modelInput(await decodeImage(transparent, 'png'), {
+      resolution: 8,
+      mean: [0.5, 0.5, 0.5],
+      std: [0.5, 0.25, 0.5],
+      background: [255, 255, 255],
+    });
     expect(x.length).toBe(3 * 64);
     // White: (1 − 0.5)/0.5 = 1 on R and B, (1 − 0.5)/0.25 = 2 on G.
     expect([x[0], x[64], x[128], x[191]]).toEqual([1, 2, 1, 1]);
@@ -109,8 +160,15 @@ describe('thumbnails and model input from one decode', () => {
 
   it('gives the model exactly the pixels of the runtime preprocessing for images up to the working size', async () => {
     const spec = { resolution: 32, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], background: [255, 255, 255] } as const;
-    const withAlpha = await sharp(await patternImage(4, 'png', 120)).ensureAlpha(0.5).png().toBuffer();
-    for (const [bytes, format] of [[await patternImage(5, 'jpeg', 200), 'jpeg'], [withAlpha, 'png'], [await jpegWithExif(), 'jpeg']] as const) {
+    const withAlpha = await sharp(await patternImage(4, 'png', 120))
+      .ensureAlpha(0.5)
+      .png()
+      .toBuffer();
+    for (const [bytes, format] of [
+      [await patternImage(5, 'jpeg', 200), 'jpeg'],
+      [withAlpha, 'png'],
+      [await jpegWithExif(), 'jpeg'],
+    ] as const) {
       const ours = await modelRgb(await decodeImage(bytes, format), spec);
       const runtime = await runtimeDecode(bytes, spec);
       expect(Buffer.from(ours).equals(Buffer.from(runtime.rgb))).toBe(true);

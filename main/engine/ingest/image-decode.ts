@@ -20,7 +20,11 @@ export interface DecodeLimits {
   timeoutSeconds: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 150_000_000, workingLongSide: 1600, timeoutSeconds: 20 };
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = {
+  maxPixels: 150_000_000,
+  workingLongSide: 1600,
+  timeoutSeconds: 20,
+};
 
 export interface DecodedImage {
   /** Oriented size of the original image (after EXIF rotation). */
@@ -54,9 +58,16 @@ function mp(pixels: number): string {
   return `${Math.round(pixels / 1e6)} MP`;
 }
 
-export async function decodeImage(bytes: Buffer, format: ImageFormat, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<DecodedImage> {
+export async function decodeImage(
+  bytes: Buffer,
+  format: ImageFormat,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): Promise<DecodedImage> {
   if (format === 'heic' && !canDecodeHeic()) {
-    throw new ImageDecodeError('unsupported-format', 'HEIC images cannot be decoded: this build of libvips has no HEVC decoder (convert to JPEG or AVIF)');
+    throw new ImageDecodeError(
+      'unsupported-format',
+      'HEIC images cannot be decoded: this build of libvips has no HEVC decoder (convert to JPEG or AVIF)',
+    );
   }
   let meta: sharp.Metadata;
   try {
@@ -68,24 +79,40 @@ export async function decodeImage(bytes: Buffer, format: ImageFormat, limits: De
   const h = meta.height ?? 0;
   if (w <= 0 || h <= 0) throw new ImageDecodeError('corrupt-image', `the ${format} header has no size`);
   if (w * h > limits.maxPixels) {
-    throw new ImageDecodeError('image-too-large', `image too large: the header claims ${w}×${h} (${mp(w * h)}), the limit is ${mp(limits.maxPixels)}`);
+    throw new ImageDecodeError(
+      'image-too-large',
+      `image too large: the header claims ${w}×${h} (${mp(w * h)}), the limit is ${mp(limits.maxPixels)}`,
+    );
   }
   const swap = (meta.orientation ?? 1) >= 5;
   const width = swap ? h : w;
   const height = swap ? w : h;
   // Vector images have no native size worth keeping: rasterise them so the long side reaches the working size.
-  const density = format === 'svg' ? Math.min(2400, Math.max(72, (72 * limits.workingLongSide) / Math.max(w, h))) : undefined;
+  const density =
+    format === 'svg' ? Math.min(2400, Math.max(72, (72 * limits.workingLongSide) / Math.max(w, h))) : undefined;
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', density })
       // A crafted SVG or TIFF can keep libvips busy for minutes; the file is abandoned instead.
       .timeout({ seconds: limits.timeoutSeconds })
       .rotate()
       .toColourspace('srgb')
-      .resize({ width: limits.workingLongSide, height: limits.workingLongSide, fit: 'inside', withoutEnlargement: format !== 'svg' })
+      .resize({
+        width: limits.workingLongSide,
+        height: limits.workingLongSide,
+        fit: 'inside',
+        withoutEnlargement: format !== 'svg',
+      })
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { width, height, rgba: data, rgbaWidth: info.width, rgbaHeight: info.height, hasAlpha: meta.hasAlpha ?? false };
+    return {
+      width,
+      height,
+      rgba: data,
+      rgbaWidth: info.width,
+      rgbaHeight: info.height,
+      hasAlpha: meta.hasAlpha ?? false,
+    };
   } catch (e) {
     // libvips' error text is per thread and can come back as "unknown" when several decodes fail at once;
     // a truncated file is common enough to be named from the bytes themselves.
@@ -104,8 +131,10 @@ function truncation(bytes: Buffer, format: ImageFormat): string | null {
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === 0) end--; // some writers pad with zeros
   const tail = bytes.subarray(Math.max(0, end - 12), end);
-  if (format === 'jpeg' && !(tail[tail.length - 2] === 0xff && tail[tail.length - 1] === 0xd9)) return 'the file is truncated (no JPEG end-of-image marker)';
-  if (format === 'png' && !tail.subarray(0, 8).toString('latin1').includes('IEND')) return 'the file is truncated (no PNG IEND chunk)';
+  if (format === 'jpeg' && !(tail[tail.length - 2] === 0xff && tail[tail.length - 1] === 0xd9))
+    return 'the file is truncated (no JPEG end-of-image marker)';
+  if (format === 'png' && !tail.subarray(0, 8).toString('latin1').includes('IEND'))
+    return 'the file is truncated (no PNG IEND chunk)';
   if (format === 'gif' && tail[tail.length - 1] !== 0x3b) return 'the file is truncated (no GIF trailer)';
   return null;
 }

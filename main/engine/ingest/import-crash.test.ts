@@ -19,7 +19,10 @@ beforeAll(() => {
   photos = join(tmp.dir, 'photos');
   mkdirSync(photos);
   // Real images from an installed package (Noto emoji PNGs), enough for many batches of 4.
-  files = readdirSync(NOTO).filter((f) => f.endsWith('.png')).sort().slice(0, 160);
+  files = readdirSync(NOTO)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .slice(0, 160);
   for (const f of files) copyFileSync(join(NOTO, f), join(photos, f));
 });
 afterAll(() => tmp.remove());
@@ -37,13 +40,32 @@ describe('import after SIGKILL', () => {
     const second = spawnTs(CHILD, [library, TINY, photos]);
     const [, json] = await waitForLine(second, /^summary (.*)$/, 120_000);
     await waitForExit(second);
-    const summary = JSON.parse(json!) as { state: string; resumed: boolean; imported: number; reused: number; skipped: number; failedFiles: unknown[]; embeddedThisRun: number };
+    const summary = JSON.parse(json!) as {
+      state: string;
+      resumed: boolean;
+      imported: number;
+      reused: number;
+      skipped: number;
+      failedFiles: unknown[];
+      embeddedThisRun: number;
+    };
     // Some Noto PNGs are byte-identical (flags): their second copy reuses the first one's vector.
-    const distinct = new Set(files.map((f) => createHash('sha256').update(readFileSync(join(photos, f))).digest('hex'))).size;
+    const distinct = new Set(
+      files.map((f) =>
+        createHash('sha256')
+          .update(readFileSync(join(photos, f)))
+          .digest('hex'),
+      ),
+    ).size;
     expect(summary.state).toBe('done');
     expect(summary.resumed).toBe(true);
     // Counts were committed with each batch, so the resumed job's totals cover both runs exactly.
-    expect([summary.imported, summary.reused, summary.skipped, summary.failedFiles]).toEqual([distinct, files.length - distinct, 0, []]);
+    expect([summary.imported, summary.reused, summary.skipped, summary.failedFiles]).toEqual([
+      distinct,
+      files.length - distinct,
+      0,
+      [],
+    ]);
     expect(summary.embeddedThisRun).toBeGreaterThan(0);
     expect(summary.embeddedThisRun).toBeLessThan(files.length);
 

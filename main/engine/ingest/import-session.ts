@@ -56,11 +56,20 @@ export class ImportSession {
       mkdirSync(cacheDir, { recursive: true });
       store = LibraryStore.open(dbFile);
       const s = store;
-      const mv = s.modelVersions.ensure({ name: model.name, embedDim: model.embedDim, featureDim: model.featureDim, bundleSha256: model.bundleSha256 });
+      const mv = s.modelVersions.ensure({
+        name: model.name,
+        embedDim: model.embedDim,
+        featureDim: model.featureDim,
+        bundleSha256: model.bundleSha256,
+      });
       const images = VectorIndex.open(s, mv.id, 'image', { dim: model.embedDim });
       const captions = VectorIndex.open(s, mv.id, 'text', { dim: model.embedDim });
       const parts: LibraryIngestParts = {
-        store: s, model, imageIndex: images, textIndex: captions, cacheDir,
+        store: s,
+        model,
+        imageIndex: images,
+        textIndex: captions,
+        cacheDir,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),

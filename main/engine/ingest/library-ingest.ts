@@ -13,6 +13,7 @@ import type { JobProgress } from '../jobs/job-progress';
 import type { Job } from '../store/job-queries';
 import type { LibraryStore } from '../store/library-store';
 import { importFolderJob, type FolderImportParams } from './folder-import';
+import { watchFolder, type FolderWatcher } from './folder-watcher';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './image-decode';
 import type { IngestIndex, IngestModel } from './ingest-model';
 import { DEFAULT_MAX_FILE_BYTES } from './media-prepare';
@@ -46,6 +47,7 @@ export class LibraryIngest {
   readonly thumbnails: ThumbnailCache;
   /** Timing of the last pipeline run of each job in this process (bench/ingest reads it). */
   readonly timings = new Map<number, PipelineTiming>();
+  private readonly watchers = new Map<string, FolderWatcher>();
 
   constructor(private readonly parts: LibraryIngestParts) {
     const { store, model } = parts;
@@ -68,6 +70,7 @@ export class LibraryIngest {
       ...(parts.textIndex ? { textIndex: parts.textIndex } : {}),
       batchSize: parts.batchSize ?? 16,
       concurrency: parts.concurrency ?? 4,
+      ownPaths: this.ownPaths(),
     };
     this.runner.register<FolderImportParams>('import-folder', async (ctx) => {
       this.timings.set(ctx.jobId, (await importFolderJob(ctx, deps)).timing);
@@ -82,8 +85,41 @@ export class LibraryIngest {
   }
 
   importPairs(file: string, roots?: string[]): number {
-    const params: PairsImportParams = { file: resolve(file), ...(roots && roots.length > 0 ? { roots: roots.map((r) => resolve(r)) } : {}) };
+    const params: PairsImportParams = {
+      file: resolve(file),
+      ...(roots && roots.length > 0 ? { roots: roots.map((r) => resolve(r)) } : {}),
+    };
     return this.runner.enqueue('import-pairs', params);
+  }
+
+  /**
+   * Keeps an imported folder in sync while the app runs: a debounced burst of changes queues one rescan
+   * (an `import-folder` job: unchanged files cost a stat and a lookup, moved ones are re-pointed). Returns the
+   * watcher; dispose() of this object disposes every watcher it made.
+   */
+  watch(root: string, options: { debounceMs?: number; poll?: boolean; pollIntervalMs?: number } = {}): FolderWatcher {
+    const abs = resolve(root);
+    this.watchers.get(abs)?.dispose();
+    const watcher = watchFolder(abs, {
+      ...options,
+      ignore: this.ownPaths(),
+      onBatch: () => {
+        // One pending rescan per folder is enough: it will see every change made before it starts.
+        const pending = this.runner
+          .list(50)
+          .some(
+            (j) => j.state === 'queued' && j.kind === 'import-folder' && (j.params as FolderImportParams).root === abs,
+          );
+        if (!pending) this.importFolder(abs);
+      },
+    });
+    this.watchers.set(abs, watcher);
+    return watcher;
+  }
+
+  /** The database file (and its -wal/-shm/.lock siblings, matched by prefix) and the cache folder. */
+  private ownPaths(): string[] {
+    return [this.parts.store.file, this.parts.cacheDir].map((p) => resolve(p));
   }
 
   /** Waits for the job to end and summarises it. */
@@ -96,11 +132,19 @@ export class LibraryIngest {
     const job = this.parts.store.jobs.byId(jobId);
     if (!job) throw Object.assign(new Error(`no job ${jobId}`), { code: 'JOB_NOT_FOUND' });
     const { counts } = parseCursor(job.cursor);
-    return { jobId, state: job.state, ...counts, failedFiles: this.parts.store.ingest.jobErrors(jobId), error: job.error };
+    return {
+      jobId,
+      state: job.state,
+      ...counts,
+      failedFiles: this.parts.store.ingest.jobErrors(jobId),
+      error: job.error,
+    };
   }
 
   /** Stops the running job after its current batch (it resumes at the next open). */
   async dispose(): Promise<void> {
+    for (const w of this.watchers.values()) w.dispose();
+    this.watchers.clear();
     await this.runner.dispose();
   }
 }

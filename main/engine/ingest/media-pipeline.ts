@@ -21,8 +21,7 @@ export interface CaptionToImport {
 }
 
 export type WorkItem =
-  | { kind: 'file'; file: FileRef; captions?: CaptionToImport[] }
-  | { kind: 'problem'; path: string; reason: string };
+  { kind: 'file'; file: FileRef; captions?: CaptionToImport[] } | { kind: 'problem'; path: string; reason: string };
 
 export interface ImportCounts {
   /** Files decoded and embedded. */
@@ -56,6 +55,8 @@ export interface PipelineDeps extends Omit<PrepareDeps, 'pendingHashes'> {
   batchSize: number;
   /** Files prepared concurrently (libvips decodes on the libuv pool). */
   concurrency: number;
+  /** The library's own files and cache: never imported, even when they sit inside an imported folder. */
+  ownPaths: string[];
 }
 
 export interface PipelineTiming {
@@ -72,7 +73,11 @@ export function emptyCounts(): ImportCounts {
 export function parseCursor(cursor: string | null): ImportCursor {
   if (!cursor) return { position: 0, counts: emptyCounts() };
   const c = JSON.parse(cursor) as ImportCursor;
-  return { position: c.position, ...(c.lastKey !== undefined ? { lastKey: c.lastKey } : {}), counts: { ...emptyCounts(), ...c.counts } };
+  return {
+    position: c.position,
+    ...(c.lastKey !== undefined ? { lastKey: c.lastKey } : {}),
+    counts: { ...emptyCounts(), ...c.counts },
+  };
 }
 
 interface Segment {
@@ -81,7 +86,11 @@ interface Segment {
   decoded: number;
 }
 
-export async function runMediaPipeline(ctx: JobContext, items: WorkItem[], deps: PipelineDeps): Promise<PipelineTiming> {
+export async function runMediaPipeline(
+  ctx: JobContext,
+  items: WorkItem[],
+  deps: PipelineDeps,
+): Promise<PipelineTiming> {
   const start = Date.now();
   const timing: PipelineTiming = { wallMs: 0, modelMs: 0, embeddedImages: 0 };
   const cursor = parseCursor(ctx.cursor);
@@ -101,7 +110,12 @@ export async function runMediaPipeline(ctx: JobContext, items: WorkItem[], deps:
     if (next >= items.length || ctx.signal.aborted) return null;
     const seg: Segment = { prepared: [], end: next, decoded: 0 };
     // Bounded by decoded images (one model batch) and by items (so cheap skips still commit often).
-    while (seg.end < items.length && seg.decoded < deps.batchSize && seg.prepared.length < 4 * deps.batchSize && !ctx.signal.aborted) {
+    while (
+      seg.end < items.length &&
+      seg.decoded < deps.batchSize &&
+      seg.prepared.length < 4 * deps.batchSize &&
+      !ctx.signal.aborted
+    ) {
       const slice = items.slice(seg.end, seg.end + Math.min(deps.concurrency, deps.batchSize - seg.decoded));
       const results = await Promise.all(
         slice.map((item) => (item.kind === 'file' ? prepareFile(item.file, prepareDeps) : Promise.resolve(null))),
@@ -123,7 +137,9 @@ export async function runMediaPipeline(ctx: JobContext, items: WorkItem[], deps:
     const seg = await upcoming;
     if (!seg || ctx.signal.aborted) break;
     upcoming = prepareSegment(); // decode the next batch while the model runs this one
-    const decoded = seg.prepared.filter((p) => p.result?.kind === 'decoded').map((p) => p.result as Extract<Prepared, { kind: 'decoded' }>);
+    const decoded = seg.prepared
+      .filter((p) => p.result?.kind === 'decoded')
+      .map((p) => p.result as Extract<Prepared, { kind: 'decoded' }>);
     let images = { embeddings: [] as Float32Array[], features: [] as Float32Array[] };
     if (decoded.length > 0) {
       const pixels = new Float32Array(decoded.length * 3 * R * R);
@@ -154,7 +170,8 @@ export async function runMediaPipeline(ctx: JobContext, items: WorkItem[], deps:
 function captionsToEmbed(store: LibraryStore, seg: Segment): CaptionToImport[] {
   const out: CaptionToImport[] = [];
   for (const { item, result } of seg.prepared) {
-    if (item.kind !== 'file' || !item.captions || !result || result.kind === 'failed' || result.kind === 'ignored') continue;
+    if (item.kind !== 'file' || !item.captions || !result || result.kind === 'failed' || result.kind === 'ignored')
+      continue;
     const existing = store.media.byPath(item.file.key);
     const have = new Set(existing ? store.captions.forMedia(existing.id).map((c) => `${c.source}\0${c.text}`) : []);
     for (const c of item.captions) if (!have.has(`${c.source}\0${c.text}`)) out.push(c);
@@ -173,7 +190,10 @@ function commitSegment(
 ): { image: { label: number; vector: Float32Array }[]; text: { label: number; vector: Float32Array }[] } {
   const { store, modelVersionId: mv } = deps;
   const counts = { ...cursor.counts };
-  const added = { image: [] as { label: number; vector: Float32Array }[], text: [] as { label: number; vector: Float32Array }[] };
+  const added = {
+    image: [] as { label: number; vector: Float32Array }[],
+    text: [] as { label: number; vector: Float32Array }[],
+  };
   let decodedIndex = 0;
   const byHash = new Map<string, number>();
   ctx.commit(seg.end, () => {
@@ -207,7 +227,8 @@ function commitSegment(
         }
         case 'reuse':
         case 'reuse-pending': {
-          const fromId = r.kind === 'reuse' ? r.fromMediaId : byHash.get(r.hash) ?? store.ingest.embeddedMediaWithHash(mv, r.hash);
+          const fromId =
+            r.kind === 'reuse' ? r.fromMediaId : (byHash.get(r.hash) ?? store.ingest.embeddedMediaWithHash(mv, r.hash));
           const src = fromId === undefined ? undefined : store.media.byId(fromId);
           if (!src) {
             counts.failed++;
@@ -233,9 +254,19 @@ function commitSegment(
           const i = decodedIndex++;
           const taken = r.exif.takenAt ? Date.parse(`${r.exif.takenAt}Z`) : null;
           mediaId = store.media.upsert({
-            path: f.key, root: f.root, contentHash: r.hash, size: f.size, mtimeMs: f.mtimeMs, kind: r.format,
-            width: r.width, height: r.height, takenAt: taken, camera: r.exif.camera ?? null,
-            gpsLat: r.exif.gps?.lat ?? null, gpsLon: r.exif.gps?.lon ?? null, thumbKey: r.hash,
+            path: f.key,
+            root: f.root,
+            contentHash: r.hash,
+            size: f.size,
+            mtimeMs: f.mtimeMs,
+            kind: r.format,
+            width: r.width,
+            height: r.height,
+            takenAt: taken,
+            camera: r.exif.camera ?? null,
+            gpsLat: r.exif.gps?.lat ?? null,
+            gpsLon: r.exif.gps?.lon ?? null,
+            thumbKey: r.hash,
           });
           const vector = images.embeddings[i]!;
           const up = store.vectors.upsertImage(mv, mediaId, vector);
@@ -264,7 +295,11 @@ function commitSegment(
       }
     }
     // The cursor written with this transaction carries the counts of this very batch.
-    const cursorOut: ImportCursor = { position: seg.end, lastKey: itemKey(seg.prepared[seg.prepared.length - 1]!.item), counts };
+    const cursorOut: ImportCursor = {
+      position: seg.end,
+      lastKey: itemKey(seg.prepared[seg.prepared.length - 1]!.item),
+      counts,
+    };
     return JSON.stringify(cursorOut);
   });
   cursor.position = seg.end;

@@ -34,7 +34,16 @@ export type Prepared =
   | { kind: 'touched'; file: FileRef; mediaId: number }
   | { kind: 'reuse'; file: FileRef; hash: string; fromMediaId: number; move: boolean }
   | { kind: 'reuse-pending'; file: FileRef; hash: string }
-  | { kind: 'decoded'; file: FileRef; hash: string; format: ImageFormat; width: number; height: number; exif: ExifFacts; rgb: Uint8Array };
+  | {
+      kind: 'decoded';
+      file: FileRef;
+      hash: string;
+      format: ImageFormat;
+      width: number;
+      height: number;
+      exif: ExifFacts;
+      rgb: Uint8Array;
+    };
 
 export interface PrepareDeps {
   store: LibraryStore;
@@ -69,22 +78,35 @@ export async function prepareFile(file: FileRef, deps: PrepareDeps): Promise<Pre
     return { kind: 'known', file, mediaId: existing.id };
   }
   const looksLikeImage = hasImageExtension(name(file));
-  if (file.size === 0) return looksLikeImage ? { kind: 'failed', file, reason: 'empty file (0 bytes)' } : { kind: 'ignored', file };
+  if (file.size === 0)
+    return looksLikeImage ? { kind: 'failed', file, reason: 'empty file (0 bytes)' } : { kind: 'ignored', file };
   if (file.size > deps.limits.maxFileBytes) {
-    return { kind: 'failed', file, reason: `file too large: ${file.size} bytes, the limit is ${deps.limits.maxFileBytes}` };
+    return {
+      kind: 'failed',
+      file,
+      reason: `file too large: ${file.size} bytes, the limit is ${deps.limits.maxFileBytes}`,
+    };
   }
   let bytes: Buffer;
   try {
     bytes = await readFile(file.path);
   } catch (e) {
-    return { kind: 'failed', file, reason: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return {
+      kind: 'failed',
+      file,
+      reason: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    };
   }
   const head = bytes.subarray(0, SNIFF_BYTES);
   const format = sniffImageFormat(head);
   if (!format) {
     if (!looksLikeImage) return { kind: 'ignored', file };
     const ext = name(file).slice(name(file).lastIndexOf('.'));
-    return { kind: 'failed', file, reason: `not an image: the content is ${describeContent(head)}, although the name ends in ${ext}` };
+    return {
+      kind: 'failed',
+      file,
+      reason: `not an image: the content is ${describeContent(head)}, although the name ends in ${ext}`,
+    };
   }
   const hash = hashBytes(bytes);
   if (existing && embedded && existing.contentHash === hash) return { kind: 'touched', file, mediaId: existing.id };

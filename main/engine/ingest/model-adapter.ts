@@ -12,7 +12,10 @@ import { ModelError } from '../model/errors';
 import { hashBytes } from './content-hash';
 import type { EmbeddingBatch, IngestModel } from './ingest-model';
 
-function unwrap(results: ReadonlyArray<ItemResult<{ emb: Float32Array; cls: Float32Array }>>, what: string): EmbeddingBatch {
+function unwrap(
+  results: ReadonlyArray<ItemResult<{ emb: Float32Array; cls: Float32Array }>>,
+  what: string,
+): EmbeddingBatch {
   const out: EmbeddingBatch = { embeddings: [], features: [] };
   for (const r of results) {
     // A failing model run is systemic (session, memory), not a property of one file: the job fails and resumes later.

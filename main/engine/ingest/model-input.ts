@@ -26,10 +26,18 @@ export async function modelRgb(image: DecodedImage, spec: ImageSpec): Promise<Ui
     .raw()
     .toBuffer();
   if (w * h <= EXACT_RESIZE_MAX_PIXELS) return resizeBicubicRgb(flat, w, h, R, R);
-  return sharp(flat, { raw: { width: w, height: h, channels: 3 } }).resize(R, R, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer();
+  return sharp(flat, { raw: { width: w, height: h, channels: 3 } })
+    .resize(R, R, { fit: 'fill', kernel: 'cubic' })
+    .raw()
+    .toBuffer();
 }
 
-export async function modelInputInto(image: DecodedImage, spec: ImageSpec, out: Float32Array, index: number): Promise<void> {
+export async function modelInputInto(
+  image: DecodedImage,
+  spec: ImageSpec,
+  out: Float32Array,
+  index: number,
+): Promise<void> {
   normaliseInto(await modelRgb(image, spec), spec, out, index);
 }
 

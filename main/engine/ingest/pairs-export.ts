@@ -27,7 +27,10 @@ function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export async function exportPairs(store: LibraryStore, options: ExportOptions): Promise<{ pairs: number; images: number }> {
+export async function exportPairs(
+  store: LibraryStore,
+  options: ExportOptions,
+): Promise<{ pairs: number; images: number }> {
   const base = dirname(options.out);
   const imagePath = (p: ExportPair): string => {
     const shown = displayPath(p.path);
@@ -49,20 +52,40 @@ export async function exportPairs(store: LibraryStore, options: ExportOptions): 
       text = pairs.map((p) => JSON.stringify(record(p))).join('\n') + (pairs.length ? '\n' : '');
       break;
     case 'csv':
-      text = ['id,image,caption,original_caption,review_state,source', ...pairs.map((p) =>
-        [p.captionId, imagePath(p), p.currentText, p.text, p.reviewState, p.source].map(csvField).join(','))].join('\r\n') + '\r\n';
+      text =
+        [
+          'id,image,caption,original_caption,review_state,source',
+          ...pairs.map((p) =>
+            [p.captionId, imagePath(p), p.currentText, p.text, p.reviewState, p.source].map(csvField).join(','),
+          ),
+        ].join('\r\n') + '\r\n';
       break;
     case 'albef':
-      text = JSON.stringify(pairs.map((p) => ({ image: imagePath(p), caption: p.currentText, review_state: p.reviewState })), null, 1) + '\n';
+      text =
+        JSON.stringify(
+          pairs.map((p) => ({ image: imagePath(p), caption: p.currentText, review_state: p.reviewState })),
+          null,
+          1,
+        ) + '\n';
       break;
     case 'coco': {
       const images = new Map<number, { id: number; file_name: string; width: number | null; height: number | null }>();
-      for (const p of pairs) if (!images.has(p.mediaId)) images.set(p.mediaId, { id: p.mediaId, file_name: imagePath(p), width: p.width, height: p.height });
+      for (const p of pairs)
+        if (!images.has(p.mediaId))
+          images.set(p.mediaId, { id: p.mediaId, file_name: imagePath(p), width: p.width, height: p.height });
       const annotations = pairs.map((p) => ({
-        id: p.captionId, image_id: p.mediaId, caption: p.currentText, review_state: p.reviewState,
+        id: p.captionId,
+        image_id: p.mediaId,
+        caption: p.currentText,
+        review_state: p.reviewState,
         ...(p.currentText !== p.text ? { original_caption: p.text } : {}),
       }));
-      text = JSON.stringify({ info: { description: 'Pairscope export' }, images: [...images.values()], annotations }, null, 1) + '\n';
+      text =
+        JSON.stringify(
+          { info: { description: 'Pairscope export' }, images: [...images.values()], annotations },
+          null,
+          1,
+        ) + '\n';
       break;
     }
   }

@@ -42,7 +42,10 @@ describe('pairs import', () => {
       expect(first.failedFiles).toEqual([
         { path: `${manifest}:line 4`, reason: expect.stringMatching(/^not valid JSON \(/) },
         { path: `${manifest}:line 7`, reason: '"caption" is empty' },
-        { path: `${manifest}:line 5`, reason: `image path escapes the declared roots: ../outside.png (roots: ${data})` },
+        {
+          path: `${manifest}:line 5`,
+          reason: `image path escapes the declared roots: ../outside.png (roots: ${data})`,
+        },
         { path: `${manifest}:line 6`, reason: 'image not found under the declared roots: images/missing.png' },
       ]);
       const img0 = s.store.media.byPath(join(data, 'images/0.png'))!;
@@ -69,7 +72,10 @@ describe('pairs import', () => {
     const s = await ImportSession.open({ library: join(tmp.dir, 'lib.pairscope'), bundleDir: TINY });
     try {
       const a = await s.ingest.finished(s.ingest.importPairs(csv, [data]));
-      expect([a.pairsImported, a.failedFiles]).toEqual([2, [{ path: `${csv}:line 4`, reason: `image path escapes the declared roots: /etc/passwd (roots: ${data})` }]]);
+      expect([a.pairsImported, a.failedFiles]).toEqual([
+        2,
+        [{ path: `${csv}:line 4`, reason: `image path escapes the declared roots: /etc/passwd (roots: ${data})` }],
+      ]);
       const b = await s.ingest.finished(s.ingest.importPairs(albef));
       expect([b.pairsImported, b.imported, b.failedFiles]).toEqual([2, 1, []]);
     } finally {

@@ -9,7 +9,13 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { JobContext } from '../jobs/job-runner';
-import { runMediaPipeline, type CaptionToImport, type PipelineDeps, type PipelineTiming, type WorkItem } from './media-pipeline';
+import {
+  runMediaPipeline,
+  type CaptionToImport,
+  type PipelineDeps,
+  type PipelineTiming,
+  type WorkItem,
+} from './media-pipeline';
 import { pathKey } from './path-key';
 import { ImageRoots } from './pairs/image-roots';
 import { readPairsFile } from './pairs/pairs-file';
@@ -26,17 +32,29 @@ function lineOf(location: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export async function importPairsJob(ctx: JobContext<PairsImportParams>, deps: PipelineDeps): Promise<{ timing: PipelineTiming }> {
+export async function importPairsJob(
+  ctx: JobContext<PairsImportParams>,
+  deps: PipelineDeps,
+): Promise<{ timing: PipelineTiming }> {
   const file = resolve(ctx.params.file);
   let parsed;
   try {
     parsed = await readPairsFile(file);
   } catch (e) {
-    throw Object.assign(new Error(`cannot read the pairs file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`), { code: 'PAIRS_FILE_UNREADABLE' });
+    throw Object.assign(
+      new Error(`cannot read the pairs file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`),
+      { code: 'PAIRS_FILE_UNREADABLE' },
+    );
   }
-  const roots = await ImageRoots.open(ctx.params.roots && ctx.params.roots.length > 0 ? ctx.params.roots : [dirname(file)]);
+  const roots = await ImageRoots.open(
+    ctx.params.roots && ctx.params.roots.length > 0 ? ctx.params.roots : [dirname(file)],
+  );
   const source = `${parsed.format}:${file}`;
-  const items: WorkItem[] = parsed.problems.map((p) => ({ kind: 'problem', path: `${p.file}:${p.location}`, reason: p.reason }));
+  const items: WorkItem[] = parsed.problems.map((p) => ({
+    kind: 'problem',
+    path: `${p.file}:${p.location}`,
+    reason: p.reason,
+  }));
   const byImage = new Map<string, { root: string; captions: CaptionToImport[] }>();
   for (const row of parsed.rows) {
     const r = await roots.resolve(row.image);
@@ -51,7 +69,17 @@ export async function importPairsJob(ctx: JobContext<PairsImportParams>, deps: P
   for (const [path, { root, captions }] of byImage) {
     const s = await stat(path);
     const bytes = Buffer.from(path);
-    items.push({ kind: 'file', file: { path: bytes, key: pathKey(bytes), root: pathKey(Buffer.from(root)), size: s.size, mtimeMs: Math.floor(s.mtimeMs) }, captions });
+    items.push({
+      kind: 'file',
+      file: {
+        path: bytes,
+        key: pathKey(bytes),
+        root: pathKey(Buffer.from(root)),
+        size: s.size,
+        mtimeMs: Math.floor(s.mtimeMs),
+      },
+      captions,
+    });
   }
   return { timing: await runMediaPipeline(ctx, items, deps) };
 }

@@ -6,7 +6,9 @@ import sharp from 'sharp';
 import { crc32 } from 'node:zlib';
 
 export async function solidJpeg(width: number, height: number, rgb: [number, number, number]): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** A picture with some structure (a gradient and a disc) so that different seeds give different embeddings. */
@@ -20,13 +22,27 @@ export async function patternImage(seed: number, format: 'jpeg' | 'png' | 'webp'
 
 /** Cuts a valid JPEG in half: the header is intact, the entropy-coded data ends early. */
 export async function truncatedJpeg(): Promise<Buffer> {
-  const full = await sharp({ create: { width: 256, height: 256, channels: 3, background: 'gray', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+  const full = await sharp({
+    create: {
+      width: 256,
+      height: 256,
+      channels: 3,
+      background: 'gray',
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
+  })
+    .jpeg()
+    .toBuffer();
   return full.subarray(0, Math.floor(full.length / 2));
 }
 
 /** A small, valid PNG whose IHDR is rewritten to claim `width`×`height` (CRC fixed): a decompression-bomb header. */
 export async function pngClaimingSize(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: 'white' } }).png().toBuffer());
+  const png = Buffer.from(
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: 'white' } })
+      .png()
+      .toBuffer(),
+  );
   // Signature (8) + length (4) + 'IHDR' (4) → width at 16, height at 20; CRC over type+data at 29.
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);

@@ -38,6 +38,8 @@ export type WalkEntry = WalkedFile | WalkProblem;
 export interface WalkOptions {
   /** Stop early (e.g. job cancelled). */
   signal?: AbortSignal;
+  /** Entries to pass over silently (the library's own database and thumbnail cache inside a photo folder). */
+  skip?: (path: Buffer) => boolean;
 }
 
 const SLASH = Buffer.from('/');
@@ -72,7 +74,13 @@ export async function* walkFolder(root: Buffer, options: WalkOptions = {}): Asyn
     try {
       names = await readdir(dir, { encoding: 'buffer' });
     } catch (e) {
-      yield { kind: 'problem', path: dir, key: pathKey(rel), code: 'unreadable-dir', reason: `cannot list folder (${errCode(e)})` };
+      yield {
+        kind: 'problem',
+        path: dir,
+        key: pathKey(rel),
+        code: 'unreadable-dir',
+        reason: `cannot list folder (${errCode(e)})`,
+      };
       continue;
     }
     // Sorted so that progress and resume see files in a stable order.
@@ -80,6 +88,7 @@ export async function* walkFolder(root: Buffer, options: WalkOptions = {}): Asyn
     const subdirs: typeof stack = [];
     for (const name of names) {
       const path = join(dir, name);
+      if (options.skip?.(path)) continue;
       const relPath = rel.length > 0 ? join(rel, name) : name;
       const key = pathKey(relPath);
       let s: Stats;
@@ -92,15 +101,30 @@ export async function* walkFolder(root: Buffer, options: WalkOptions = {}): Asyn
         }
       } catch (e) {
         const code = errCode(e);
-        if (code === 'ELOOP') yield { kind: 'problem', path, key, code: 'symlink-loop', reason: 'symlink loop (ELOOP): the link resolves to itself' };
-        else if (code === 'ENOENT' && viaLink) yield { kind: 'problem', path, key, code: 'dangling-link', reason: 'symlink points to nothing' };
-        else if (code !== 'ENOENT') yield { kind: 'problem', path, key, code: 'stat-failed', reason: `cannot stat (${code})` };
+        if (code === 'ELOOP')
+          yield {
+            kind: 'problem',
+            path,
+            key,
+            code: 'symlink-loop',
+            reason: 'symlink loop (ELOOP): the link resolves to itself',
+          };
+        else if (code === 'ENOENT' && viaLink)
+          yield { kind: 'problem', path, key, code: 'dangling-link', reason: 'symlink points to nothing' };
+        else if (code !== 'ENOENT')
+          yield { kind: 'problem', path, key, code: 'stat-failed', reason: `cannot stat (${code})` };
         continue; // ENOENT without a link: the file vanished during the walk, nothing to report.
       }
       if (s.isDirectory()) {
         const id = `${s.dev}:${s.ino}`;
         if (ancestors.has(id)) {
-          yield { kind: 'problem', path, key, code: 'symlink-loop', reason: 'symlink loop: the link points to a folder that contains it' };
+          yield {
+            kind: 'problem',
+            path,
+            key,
+            code: 'symlink-loop',
+            reason: 'symlink loop: the link points to a folder that contains it',
+          };
         } else if (!visited.has(id)) {
           visited.add(id);
           subdirs.push({ dir: path, rel: relPath, ancestors: new Set([...ancestors, id]) });
@@ -108,7 +132,13 @@ export async function* walkFolder(root: Buffer, options: WalkOptions = {}): Asyn
       } else if (s.isFile()) {
         yield { kind: 'file', path, key, size: s.size, mtimeMs: Math.floor(s.mtimeMs), ino: s.ino, dev: s.dev };
       } else {
-        yield { kind: 'problem', path, key, code: 'not-regular-file', reason: `cannot be read as an image: ${kindOf(s)}` };
+        yield {
+          kind: 'problem',
+          path,
+          key,
+          code: 'not-regular-file',
+          reason: `cannot be read as an image: ${kindOf(s)}`,
+        };
       }
     }
     // Push in reverse so that folders are visited in name order.

@@ -48,7 +48,11 @@ export interface JobErrorShape {
 
 export function toJobErrorShape(e: unknown): JobErrorShape {
   const o = (typeof e === 'object' && e !== null ? e : {}) as Partial<JobErrorShape>;
-  return { name: typeof o.name === 'string' ? o.name : 'Error', code: typeof o.code === 'string' ? o.code : 'JOB_FAILED', message: e instanceof Error ? e.message : String(e) };
+  return {
+    name: typeof o.name === 'string' ? o.name : 'Error',
+    code: typeof o.code === 'string' ? o.code : 'JOB_FAILED',
+    message: e instanceof Error ? e.message : String(e),
+  };
 }
 
 interface Waiter {
@@ -73,7 +77,8 @@ export class JobRunner {
   }
 
   enqueue(kind: string, params: unknown): number {
-    if (!this.handlers.has(kind)) throw Object.assign(new Error(`unknown job kind "${kind}"`), { code: 'JOB_KIND_UNKNOWN' });
+    if (!this.handlers.has(kind))
+      throw Object.assign(new Error(`unknown job kind "${kind}"`), { code: 'JOB_KIND_UNKNOWN' });
     const id = this.store.jobs.create(kind, params);
     this.queue.push(id);
     this.emit(this.store.jobs.byId(id)!, null, null);
@@ -86,7 +91,10 @@ export class JobRunner {
    * at its cursor. Call once after opening the library. Returns their ids.
    */
   resumeUnfinished(): number[] {
-    const ids = this.store.jobs.unfinished().map((j) => j.id).filter((id) => !this.queue.includes(id) && this.running?.id !== id);
+    const ids = this.store.jobs
+      .unfinished()
+      .map((j) => j.id)
+      .filter((id) => !this.queue.includes(id) && this.running?.id !== id);
     for (const id of ids) {
       this.store.jobs.setState(id, 'queued');
       this.queue.push(id);
@@ -123,7 +131,9 @@ export class JobRunner {
   }
 
   list(limit = 50): (Job & { errorCount: number })[] {
-    return this.store.ingest.recentJobIds(limit).map((id) => ({ ...this.store.jobs.byId(id)!, errorCount: this.store.ingest.jobErrorCount(id) }));
+    return this.store.ingest
+      .recentJobIds(limit)
+      .map((id) => ({ ...this.store.jobs.byId(id)!, errorCount: this.store.ingest.jobErrorCount(id) }));
   }
 
   get runningJobId(): number | null {
@@ -164,7 +174,11 @@ export class JobRunner {
     const job = this.store.jobs.byId(id)!;
     const handler = this.handlers.get(job.kind);
     if (!handler) {
-      this.finish(id, 'failed', { name: 'JobError', code: 'JOB_KIND_UNKNOWN', message: `no handler for job kind "${job.kind}"` });
+      this.finish(id, 'failed', {
+        name: 'JobError',
+        code: 'JOB_KIND_UNKNOWN',
+        message: `no handler for job kind "${job.kind}"`,
+      });
       return;
     }
     this.store.jobs.setState(id, 'running');
@@ -209,10 +223,12 @@ export class JobRunner {
     emitNow(true);
     try {
       await handler(ctx);
-      if (abort.signal.aborted) this.finish(id, abort.signal.reason === 'dispose' ? 'paused' : 'cancelled', null, meter);
+      if (abort.signal.aborted)
+        this.finish(id, abort.signal.reason === 'dispose' ? 'paused' : 'cancelled', null, meter);
       else this.finish(id, 'done', null, meter);
     } catch (e) {
-      if (abort.signal.aborted) this.finish(id, abort.signal.reason === 'dispose' ? 'paused' : 'cancelled', null, meter);
+      if (abort.signal.aborted)
+        this.finish(id, abort.signal.reason === 'dispose' ? 'paused' : 'cancelled', null, meter);
       else this.finish(id, 'failed', toJobErrorShape(e), meter);
     }
   }

@@ -52,7 +52,9 @@ export class IngestQueries {
     this.addErrorStmt = db.prepare(
       'INSERT INTO job_errors (job_id, path, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (job_id, path) DO NOTHING',
     );
-    this.errorsStmt = db.prepare<[number], JobErrorRow>('SELECT path, reason FROM job_errors WHERE job_id = ? ORDER BY id');
+    this.errorsStmt = db.prepare<[number], JobErrorRow>(
+      'SELECT path, reason FROM job_errors WHERE job_id = ? ORDER BY id',
+    );
     this.errorCountStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM job_errors WHERE job_id = ?');
     this.recentJobsStmt = db.prepare<[number], { id: number }>('SELECT id FROM jobs ORDER BY id DESC LIMIT ?');
     this.exportStmt = db.prepare<[], ExportPair>(`

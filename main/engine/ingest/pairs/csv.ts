@@ -7,7 +7,19 @@
  */
 import { stringProblem, type ParsedPairs, type PairProblem, type PairRow } from './pair-row';
 
-const IMAGE_COLUMNS = ['image', 'image_path', 'imagepath', 'img', 'file', 'filename', 'file_name', 'path', 'filepath', 'product', 'photo'];
+const IMAGE_COLUMNS = [
+  'image',
+  'image_path',
+  'imagepath',
+  'img',
+  'file',
+  'filename',
+  'file_name',
+  'path',
+  'filepath',
+  'product',
+  'photo',
+];
 const CAPTION_COLUMNS = ['caption', 'text', 'title', 'label', 'description', 'sentence', 'alt', 'alt_text'];
 const ID_COLUMNS = ['id', 'pair_id', 'uid'];
 
@@ -17,7 +29,10 @@ interface CsvRecord {
 }
 
 /** Splits into records; stops at an unterminated quote, reporting the line where the field began. */
-export function splitCsv(text: string, delimiter: string): { records: CsvRecord[]; error?: { line: number; reason: string } } {
+export function splitCsv(
+  text: string,
+  delimiter: string,
+): { records: CsvRecord[]; error?: { line: number; reason: string } } {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
@@ -75,7 +90,11 @@ export function splitCsv(text: string, delimiter: string): { records: CsvRecord[
       i++;
     }
   }
-  if (quoted) return { records, error: { line: quoteLine, reason: 'unterminated quoted field (a " is opened and never closed)' } };
+  if (quoted)
+    return {
+      records,
+      error: { line: quoteLine, reason: 'unterminated quoted field (a " is opened and never closed)' },
+    };
   if (field !== '' || fields.length > 0) {
     fields.push(field);
     records.push({ fields, line: recordLine });
@@ -84,7 +103,12 @@ export function splitCsv(text: string, delimiter: string): { records: CsvRecord[
 }
 
 function pickColumn(header: string[], names: string[]): number {
-  const norm = header.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const norm = header.map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
   for (const n of names) {
     const i = norm.indexOf(n);
     if (i >= 0) return i;
@@ -95,7 +119,10 @@ function pickColumn(header: string[], names: string[]): number {
 export function parseCsvPairs(input: string, file: string): ParsedPairs {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = [',', '\t', ';'].reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best), ',');
+  const delimiter = [',', '\t', ';'].reduce(
+    (best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best),
+    ',',
+  );
   const { records, error } = splitCsv(text, delimiter);
   const problems: PairProblem[] = [];
   const rows: PairRow[] = [];
@@ -105,20 +132,38 @@ export function parseCsvPairs(input: string, file: string): ParsedPairs {
   const captionCol = pickColumn(header.fields, CAPTION_COLUMNS);
   const idCol = pickColumn(header.fields, ID_COLUMNS);
   if (imageCol < 0 || captionCol < 0) {
-    const missing = [imageCol < 0 ? `an image column (${IMAGE_COLUMNS.slice(0, 4).join('/')}…)` : '', captionCol < 0 ? `a caption column (${CAPTION_COLUMNS.slice(0, 4).join('/')}…)` : '']
+    const missing = [
+      imageCol < 0 ? `an image column (${IMAGE_COLUMNS.slice(0, 4).join('/')}…)` : '',
+      captionCol < 0 ? `a caption column (${CAPTION_COLUMNS.slice(0, 4).join('/')}…)` : '',
+    ]
       .filter(Boolean)
       .join(' and ');
-    return { rows, problems: [{ file, location: 'line 1', reason: `the header row has no ${missing}; found columns: ${header.fields.join(', ')}` }] };
+    return {
+      rows,
+      problems: [
+        {
+          file,
+          location: 'line 1',
+          reason: `the header row has no ${missing}; found columns: ${header.fields.join(', ')}`,
+        },
+      ],
+    };
   }
   for (const rec of records.slice(1)) {
     const location = `line ${rec.line}`;
     if (rec.fields.length !== header.fields.length) {
-      problems.push({ file, location, reason: `expected ${header.fields.length} fields as in the header, found ${rec.fields.length}` });
+      problems.push({
+        file,
+        location,
+        reason: `expected ${header.fields.length} fields as in the header, found ${rec.fields.length}`,
+      });
       continue;
     }
     const image = rec.fields[imageCol]!;
     const caption = rec.fields[captionCol]!;
-    const bad = stringProblem(header.fields[imageCol]!.trim(), image === '' ? undefined : image) ?? stringProblem(header.fields[captionCol]!.trim(), caption === '' ? undefined : caption);
+    const bad =
+      stringProblem(header.fields[imageCol]!.trim(), image === '' ? undefined : image) ??
+      stringProblem(header.fields[captionCol]!.trim(), caption === '' ? undefined : caption);
     if (bad) {
       problems.push({ file, location, reason: bad });
       continue;
@@ -132,6 +177,11 @@ export function parseCsvPairs(input: string, file: string): ParsedPairs {
     if (Object.keys(extra).length > 0) row.extra = extra;
     rows.push(row);
   }
-  if (error) problems.push({ file, location: `line ${error.line}`, reason: `${error.reason}; the rest of the file is not read` });
+  if (error)
+    problems.push({
+      file,
+      location: `line ${error.line}`,
+      reason: `${error.reason}; the rest of the file is not read`,
+    });
   return { rows, problems };
 }

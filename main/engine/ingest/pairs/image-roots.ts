@@ -48,7 +48,8 @@ export class ImageRoots {
       } catch {
         continue; // Not under this root; try the next.
       }
-      if (!inside(root.real, real)) return { ok: false, reason: `image path escapes the declared roots through a symlink: ${ref} → ${real}` };
+      if (!inside(root.real, real))
+        return { ok: false, reason: `image path escapes the declared roots through a symlink: ${ref} → ${real}` };
       const s = await stat(real);
       if (!s.isFile()) return { ok: false, reason: `image is not a regular file: ${ref}` };
       return { ok: true, path: real, root: root.real };

@@ -31,7 +31,14 @@ export function parseJsonPairs(input: string, file: string): ParsedPairs & { for
   }
   return {
     rows: [],
-    problems: [{ file, location: 'line 1', reason: 'unrecognised JSON: expected a list of {image, caption} (ALBEF), {caption, product} (AliProducts) or a COCO captions object with "images" and "annotations"' }],
+    problems: [
+      {
+        file,
+        location: 'line 1',
+        reason:
+          'unrecognised JSON: expected a list of {image, caption} (ALBEF), {caption, product} (AliProducts) or a COCO captions object with "images" and "annotations"',
+      },
+    ],
   };
 }
 
@@ -43,19 +50,35 @@ function parseCoco(doc: Record<string, unknown>, lines: Map<string, number>, fil
   images.forEach((img: unknown, i) => {
     const where = locate(lines, `/images/${i}`);
     const o = img as Record<string, unknown> | null;
-    const bad = typeof o !== 'object' || o === null ? 'expected an object' : (typeof o.id !== 'number' && typeof o.id !== 'string' ? 'missing "id"' : stringProblem('file_name', o.file_name));
+    const bad =
+      typeof o !== 'object' || o === null
+        ? 'expected an object'
+        : typeof o.id !== 'number' && typeof o.id !== 'string'
+          ? 'missing "id"'
+          : stringProblem('file_name', o.file_name);
     if (bad) out.problems.push({ file, location: where, reason: bad });
     else files.set(String(o!.id), (o!.file_name as string).trim());
   });
   (doc.annotations as unknown[]).forEach((ann, i) => {
     const where = locate(lines, `/annotations/${i}`);
     const o = ann as Record<string, unknown> | null;
-    if (typeof o !== 'object' || o === null) return void out.problems.push({ file, location: where, reason: 'expected an object' });
+    if (typeof o !== 'object' || o === null)
+      return void out.problems.push({ file, location: where, reason: 'expected an object' });
     const image = files.get(String(o.image_id));
-    if (image === undefined) return void out.problems.push({ file, location: where, reason: `"image_id" ${JSON.stringify(o.image_id)} is not in "images"` });
+    if (image === undefined)
+      return void out.problems.push({
+        file,
+        location: where,
+        reason: `"image_id" ${JSON.stringify(o.image_id)} is not in "images"`,
+      });
     const bad = stringProblem('caption', o.caption);
     if (bad) return void out.problems.push({ file, location: where, reason: bad });
-    out.rows.push({ image, caption: (o.caption as string).trim(), location: where, ...(o.id !== undefined ? { externalId: String(o.id) } : {}) });
+    out.rows.push({
+      image,
+      caption: (o.caption as string).trim(),
+      location: where,
+      ...(o.id !== undefined ? { externalId: String(o.id) } : {}),
+    });
   });
   return out;
 }

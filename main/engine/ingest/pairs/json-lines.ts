@@ -9,7 +9,8 @@ export function arrayElementLines(text: string): Map<string, number> {
   const stack: { array: boolean; key: string; index: number; expectValue: boolean }[] = [];
   let line = 1;
   let lastString = '';
-  const pointer = (): string => stack.map((s) => (s.array ? String(s.index) : s.key.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+  const pointer = (): string =>
+    stack.map((s) => (s.array ? String(s.index) : s.key.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
   const valueStarts = (): void => {
     const top = stack[stack.length - 1];
     if (top?.array && top.expectValue) {

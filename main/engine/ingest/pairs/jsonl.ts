@@ -14,7 +14,11 @@ const CAPTION_KEYS = ['caption', 'text', 'title'];
 /** Shared by the JSON formats: one object → one or more rows (a caption list gives one row per caption). */
 export function rowsFromObject(value: unknown, location: string, file: string, out: ParsedPairs): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    out.problems.push({ file, location, reason: `expected an object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` });
+    out.problems.push({
+      file,
+      location,
+      reason: `expected an object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`,
+    });
     return;
   }
   const obj = value as Record<string, unknown>;
@@ -37,7 +41,11 @@ export function rowsFromObject(value: unknown, location: string, file: string, o
       out.problems.push({ file, location: where, reason: bad });
       return;
     }
-    const row: PairRow = { image: (obj[imageKey] as string).trim(), caption: (caption as string).trim(), location: where };
+    const row: PairRow = {
+      image: (obj[imageKey] as string).trim(),
+      caption: (caption as string).trim(),
+      location: where,
+    };
     if (id !== undefined) row.externalId = captions.length > 1 ? `${id}#${i}` : id;
     if (Object.keys(extra).length > 0) row.extra = extra;
     out.rows.push(row);

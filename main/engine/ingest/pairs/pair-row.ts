@@ -31,7 +31,8 @@ export type PairsFormat = 'csv' | 'jsonl' | 'albef' | 'coco' | 'aliproducts';
 /** Reason text for a value that should have been a non-empty string. */
 export function stringProblem(field: string, value: unknown): string | null {
   if (value === undefined || value === null) return `missing "${field}"`;
-  if (typeof value !== 'string') return `"${field}" must be a string, got ${Array.isArray(value) ? 'an array' : typeof value}`;
+  if (typeof value !== 'string')
+    return `"${field}" must be a string, got ${Array.isArray(value) ? 'an array' : typeof value}`;
   if (value.trim() === '') return `"${field}" is empty`;
   return null;
 }

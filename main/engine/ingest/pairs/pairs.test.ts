@@ -23,7 +23,13 @@ describe('CSV pairs', () => {
     const { rows, problems } = parseCsvPairs(csv, 'p.csv');
     expect(rows).toEqual([
       { image: 'a.jpg', caption: 'a dog, running', externalId: '1', extra: { noisy: '0' }, location: 'line 2' },
-      { image: 'b.jpg', caption: 'she said "hi"\non two lines', externalId: '2', extra: { noisy: '1' }, location: 'line 3' },
+      {
+        image: 'b.jpg',
+        caption: 'she said "hi"\non two lines',
+        externalId: '2',
+        extra: { noisy: '1' },
+        location: 'line 3',
+      },
       { image: 'f.jpg', caption: 'last one', externalId: '6', extra: { noisy: '1' }, location: 'line 8' },
     ]);
     expect(problems).toEqual([
@@ -36,12 +42,23 @@ describe('CSV pairs', () => {
   it('detects tab separators and header spellings, and reports an unterminated quote with its line', () => {
     const { rows, problems } = parseCsvPairs('File Name\tTitle\nx.png\tred apple\ny.png\t"broken\nz.png\tz\n', 'p.tsv');
     expect(rows).toEqual([{ image: 'x.png', caption: 'red apple', location: 'line 2' }]);
-    expect(problems).toEqual([{ file: 'p.tsv', location: 'line 3', reason: 'unterminated quoted field (a " is opened and never closed); the rest of the file is not read' }]);
+    expect(problems).toEqual([
+      {
+        file: 'p.tsv',
+        location: 'line 3',
+        reason: 'unterminated quoted field (a " is opened and never closed); the rest of the file is not read',
+      },
+    ]);
   });
 
   it('refuses a header without image and caption columns, naming what it found', () => {
     expect(parseCsvPairs('a,b\n1,2\n', 'p.csv').problems).toEqual([
-      { file: 'p.csv', location: 'line 1', reason: 'the header row has no an image column (image/image_path/imagepath/img…) and a caption column (caption/text/title/label…); found columns: a, b' },
+      {
+        file: 'p.csv',
+        location: 'line 1',
+        reason:
+          'the header row has no an image column (image/image_path/imagepath/img…) and a caption column (caption/text/title/label…); found columns: a, b',
+      },
     ]);
   });
 });
@@ -58,7 +75,13 @@ describe('JSON Lines pairs', () => {
     ].join('\n');
     const { rows, problems } = parseJsonlPairs(text, 'm.jsonl');
     expect(rows).toEqual([
-      { image: 'images/noto/1f600.png', caption: 'grinning face', externalId: '1f600', extra: { caption_tags: 'face, grin', style: 'noto' }, location: 'line 1' },
+      {
+        image: 'images/noto/1f600.png',
+        caption: 'grinning face',
+        externalId: '1f600',
+        extra: { caption_tags: 'face, grin', style: 'noto' },
+        location: 'line 1',
+      },
       { image: 'p/1.jpg', caption: 'steel claw hammer', location: 'line 6' },
     ]);
     expect(problems.map((p) => [p.location, p.reason.replace(/\(.*\)/, '(…)')])).toEqual([
@@ -71,7 +94,8 @@ describe('JSON Lines pairs', () => {
 
 describe('JSON pair formats', () => {
   it('reads ALBEF json with caption lists, one pair per caption, with pointer and line for bad entries', () => {
-    const text = '[\n  {"image": "a.jpg", "caption": ["one", "two"]},\n  {"image": "b.jpg"},\n  {"image": "c.jpg", "caption": ["ok", ""]}\n]';
+    const text =
+      '[\n  {"image": "a.jpg", "caption": ["one", "two"]},\n  {"image": "b.jpg"},\n  {"image": "c.jpg", "caption": ["ok", ""]}\n]';
     const { rows, problems, format } = parseJsonPairs(text, 'train.json');
     expect(format).toBe('albef');
     expect(rows.map((r) => [r.image, r.caption, r.location])).toEqual([
@@ -95,7 +119,9 @@ describe('JSON pair formats', () => {
     };
     const { rows, problems, format } = parseJsonPairs(JSON.stringify(doc, null, 1), 'captions.json');
     expect(format).toBe('coco');
-    expect(rows).toEqual([{ image: 'x/7.jpg', caption: 'A man on a horse.', externalId: '1', location: '/annotations/0 (line 12)' }]);
+    expect(rows).toEqual([
+      { image: 'x/7.jpg', caption: 'A man on a horse.', externalId: '1', location: '/annotations/0 (line 12)' },
+    ]);
     expect(problems).toEqual([
       { file: 'captions.json', location: '/images/1 (line 7)', reason: 'missing "file_name"' },
       { file: 'captions.json', location: '/annotations/1 (line 17)', reason: '"image_id" 9 is not in "images"' },
@@ -105,7 +131,9 @@ describe('JSON pair formats', () => {
   it('reads AliProducts-style {caption, product} lists', () => {
     const { rows, format } = parseJsonPairs('[{"caption":"red kettle","product":"k/1.jpg","class_id":3}]', 'ali.json');
     expect(format).toBe('aliproducts');
-    expect(rows).toEqual([{ image: 'k/1.jpg', caption: 'red kettle', extra: { class_id: 3 }, location: '/0 (line 1)' }]);
+    expect(rows).toEqual([
+      { image: 'k/1.jpg', caption: 'red kettle', extra: { class_id: 3 }, location: '/0 (line 1)' },
+    ]);
   });
 });
 
@@ -123,7 +151,11 @@ describe('ImageRoots', () => {
 
   it('resolves paths inside the root, including symlinks that stay inside', async () => {
     const roots = await ImageRoots.open([join(base, 'root')]);
-    expect(await roots.resolve('sub/in.png')).toEqual({ ok: true, path: join(base, 'root/sub/in.png'), root: join(base, 'root') });
+    expect(await roots.resolve('sub/in.png')).toEqual({
+      ok: true,
+      path: join(base, 'root/sub/in.png'),
+      root: join(base, 'root'),
+    });
     expect(await roots.resolve('alias.png')).toMatchObject({ ok: true, path: join(base, 'root/sub/in.png') });
     expect(await roots.resolve(join(base, 'root/sub/in.png'))).toMatchObject({ ok: true });
     expect(await roots.resolve('sub/../sub/in.png')).toMatchObject({ ok: true });
@@ -131,11 +163,26 @@ describe('ImageRoots', () => {
 
   it('refuses .., absolute paths and symlinks that leave the root, and URLs', async () => {
     const roots = await ImageRoots.open([join(base, 'root')]);
-    expect(await roots.resolve('../secret.png')).toEqual({ ok: false, reason: `image path escapes the declared roots: ../secret.png (roots: ${join(base, 'root')})` });
-    expect(await roots.resolve(join(base, 'secret.png'))).toMatchObject({ ok: false, reason: expect.stringMatching(/^image path escapes the declared roots: /) });
-    expect(await roots.resolve('out.png')).toEqual({ ok: false, reason: `image path escapes the declared roots through a symlink: out.png → ${join(base, 'secret.png')}` });
-    expect(await roots.resolve('https://example.com/a.png')).toEqual({ ok: false, reason: 'remote images are not fetched: https://example.com/a.png' });
-    expect(await roots.resolve('nope.png')).toEqual({ ok: false, reason: 'image not found under the declared roots: nope.png' });
+    expect(await roots.resolve('../secret.png')).toEqual({
+      ok: false,
+      reason: `image path escapes the declared roots: ../secret.png (roots: ${join(base, 'root')})`,
+    });
+    expect(await roots.resolve(join(base, 'secret.png'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^image path escapes the declared roots: /),
+    });
+    expect(await roots.resolve('out.png')).toEqual({
+      ok: false,
+      reason: `image path escapes the declared roots through a symlink: out.png → ${join(base, 'secret.png')}`,
+    });
+    expect(await roots.resolve('https://example.com/a.png')).toEqual({
+      ok: false,
+      reason: 'remote images are not fetched: https://example.com/a.png',
+    });
+    expect(await roots.resolve('nope.png')).toEqual({
+      ok: false,
+      reason: 'image not found under the declared roots: nope.png',
+    });
   });
 
   it('dispatches a .json file of one object per line to the JSON Lines reader', async () => {

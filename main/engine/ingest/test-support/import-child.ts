@@ -22,5 +22,7 @@ const resumed = session.ingest.runner.resumeUnfinished();
 const jobId = resumed[0] ?? session.ingest.importFolder(folder);
 const summary = await session.ingest.finished(jobId);
 const timing = session.ingest.timings.get(jobId);
-process.stdout.write(`summary ${JSON.stringify({ ...summary, resumed: resumed.length > 0, embeddedThisRun: timing?.embeddedImages ?? 0 })}\n`);
+process.stdout.write(
+  `summary ${JSON.stringify({ ...summary, resumed: resumed.length > 0, embeddedThisRun: timing?.embeddedImages ?? 0 })}\n`,
+);
 await session.close();
