@@ -217,9 +217,9 @@ def export_bundle(
         f"{'' if ck.has_momentum_heads else ', no momentum heads (copied from heads)'}"
     )
 
-    out = Path(out_dir)
-    _prepare_out_dir(out)
     model = build_model(ck)
+    out = Path(out_dir)
+    _prepare_out_dir(out)  # only after everything that can refuse the input has run
     files: Dict[str, dict] = {}
     for graph in GRAPH_NAMES:
         t = time.perf_counter()
