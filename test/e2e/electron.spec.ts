@@ -10,7 +10,8 @@ test('the Electron app opens its window and talks to the engine over IPC', async
   const app = await electron.launch({
     executablePath: status.executablePath,
     // As root, Chromium refuses to start with its sandbox; tests may run as root in CI containers.
-    args: [...(runningAsRoot() ? ['--no-sandbox'] : []), path.resolve('out/main/index.js')],
+    // The project folder, so Electron reads package.json (name, version, main = out/main/index.js) like `npm start`.
+    args: [...(runningAsRoot() ? ['--no-sandbox'] : []), path.resolve('.')],
   });
   try {
     const window = await app.firstWindow();
