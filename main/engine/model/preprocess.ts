@@ -106,18 +106,9 @@ export async function decodeImage(
       .removeAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    const { data, info } =
-      flat.info.width * flat.info.height <= limits.exactResizeMaxPixels
-        ? { data: resizeBicubicRgb(flat.data, flat.info.width, flat.info.height, R, R), info: { width: R, height: R, channels: 3 } }
-        : await sharp(flat.data, {
-            raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels },
-            limitInputPixels: false,
-          })
-            .resize(R, R, { fit: 'fill', kernel: 'cubic' })
-            .raw({ depth: 'uchar' })
-            .toBuffer({ resolveWithObject: true });
-    if (info.width !== R || info.height !== R || info.channels !== 3 || data.byteLength !== R * R * 3) {
-      throw new Error(`unexpected decoder output ${info.width}×${info.height}×${info.channels}`);
+    const data = await squashRgb(flat.data, flat.info.width, flat.info.height, R, limits.exactResizeMaxPixels);
+    if (flat.info.channels !== 3 || data.byteLength !== R * R * 3) {
+      throw new Error(`unexpected decoder output: ${flat.info.channels} channels, ${data.byteLength} bytes`);
     }
     const oriented = (meta.orientation ?? 1) >= 5;
     return {
@@ -133,6 +124,20 @@ export async function decodeImage(
     }
     throw new ModelError('IMAGE_DECODE', `${label}: cannot decode ${meta.format ?? 'image'} (${reason})`);
   }
+}
+
+/**
+ * The squash to R×R of flattened RGB (spec §1.7), with the runtime's choice of resampler: Pillow-exact
+ * (resample.ts) up to `exactMaxPixels` source pixels, libvips' cubic reducer above. Exported so that
+ * callers that decode on their own (ingest) follow the same policy.
+ */
+export async function squashRgb(rgb: Uint8Array, width: number, height: number, R: number, exactMaxPixels = DEFAULT_DECODE_LIMITS.exactResizeMaxPixels): Promise<Uint8Array> {
+  if (width * height <= exactMaxPixels) return resizeBicubicRgb(rgb, width, height, R, R);
+  const out = await sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false })
+    .resize(R, R, { fit: 'fill', kernel: 'cubic' })
+    .raw({ depth: 'uchar' })
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /**

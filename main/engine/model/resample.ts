@@ -105,16 +105,20 @@ export function resizeBicubicRgb(src: Uint8Array, w: number, h: number, outW: nu
   const out = new Uint8Array(outW * outH * 3);
   const { ksize, bounds, k } = vert;
   const stride = outW * 3;
+  // Row-wise accumulation (contiguous reads); integer sums stay exact in float64.
+  const acc = new Float64Array(stride);
   for (let yy = 0; yy < outH; yy++) {
     const ymin = bounds[yy * 2]! - yFirst;
     const ymax = bounds[yy * 2 + 1]!;
     const kb = yy * ksize;
-    const orow = yy * stride;
-    for (let i = 0; i < stride; i++) {
-      let acc = HALF;
-      for (let y = 0; y < ymax; y++) acc += tmp[(y + ymin) * stride + i]! * k[kb + y]!;
-      out[orow + i] = clip8(acc);
+    acc.fill(HALF);
+    for (let y = 0; y < ymax; y++) {
+      const c = k[kb + y]!;
+      const row = (y + ymin) * stride;
+      for (let i = 0; i < stride; i++) acc[i]! += tmp[row + i]! * c;
     }
+    const orow = yy * stride;
+    for (let i = 0; i < stride; i++) out[orow + i] = clip8(acc[i]!);
   }
   return out;
 }
