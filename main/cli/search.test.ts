@@ -126,6 +126,9 @@ describe('pairscope search', () => {
     const empty = await run(['--library', library, '--bundle', bundle, '--text', '  ']);
     expect(empty.code).toBe(1);
     expect(empty.err).toBe('pairscope search: text is empty: type some words to search for\n');
+    const punctuation = await run(['--library', library, '--bundle', bundle, '--text', '!!!']);
+    expect(punctuation.code).toBe(1);
+    expect(punctuation.err).toMatch(/^pairscope search: text cannot be searched for: /);
     const missing = await run(['--library', join(tmp.dir, 'nope.pairscope'), '--text', 'x']);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/nope\.pairscope does not exist/);

@@ -46,7 +46,6 @@ export class LibrarySearch {
 
   async search(req: SearchRequest): Promise<SearchResult> {
     const t0 = performance.now();
-    const { encoder } = this.parts;
     const limit = intIn(req.limit ?? SEARCH_LIMITS.defaultLimit, 1, SEARCH_LIMITS.maxLimit, 'limit');
     const offset = intIn(req.offset ?? 0, 0, SEARCH_LIMITS.maxOffset, 'offset');
     const target = req.target ?? 'images';
@@ -59,13 +58,15 @@ export class LibrarySearch {
 
     const queryParts: QueryPart[] = [];
     let excludeLabel: number | undefined;
-    if (text !== undefined) queryParts.push({ vector: await encoder.embedText(text), weight: w.text });
+    if (text !== undefined) queryParts.push({ vector: await this.textVector(text, 'text'), weight: w.text });
     if (req.image !== undefined) {
       const img = await this.imageVector(req.image);
       excludeLabel = target === 'images' ? img.label : undefined;
       queryParts.push({ vector: img.vector, weight: w.image });
     }
-    if (negative !== undefined) queryParts.push({ vector: await encoder.embedText(negative), weight: -w.negative });
+    if (negative !== undefined) {
+      queryParts.push({ vector: await this.textVector(negative, 'negativeText'), weight: -w.negative });
+    }
     const q = combineQuery(queryParts);
 
     const rerank = req.rerank && target === 'images' && text !== undefined;
@@ -119,6 +120,15 @@ export class LibrarySearch {
     if (found.length >= Math.min(k, labels.length)) return { neighbours: found, strategy: 'hnsw-filtered' };
     // The beam ran dry before finding k allowed labels: the exact answer over the filtered rows is still cheap.
     return { neighbours: index.searchExact(q, k, labels), strategy: 'exact-filtered' };
+  }
+
+  /** The runtime refuses some texts (e.g. nothing left after pre_caption): say which field and why. */
+  private async textVector(text: string, field: string): Promise<Float32Array> {
+    try {
+      return await this.parts.encoder.embedText(text);
+    } catch (e) {
+      throw new SearchError('BAD_QUERY', `${field} cannot be searched for: ${(e as Error).message}`, field);
+    }
   }
 
   private async imageVector(image: ImageQuery): Promise<{ vector: Float32Array; label?: number }> {
