@@ -20,6 +20,17 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
       throw new Error('not used');
     },
     'jobs.cancel': () => ({ cancelled: false }),
+    'library.overview': () => ({ libraryPath: '/lib', total: 0, roots: [], folders: [], collections: [], kinds: [] }),
+    'media.list': () => ({ items: [], total: 0 }),
+    'media.get': () => {
+      throw new Error('not used');
+    },
+    'searches.list': () => ({ searches: [] }),
+    'searches.save': () => ({ searches: [] }),
+    'searches.remove': () => ({ searches: [] }),
+    'settings.get': () => {
+      throw new Error('not used');
+    },
     ...overrides,
   };
 }

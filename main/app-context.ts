@@ -5,6 +5,7 @@
  */
 import type { SearchRequest, SearchResult } from './engine/search/search-request';
 import type { LibraryIngest } from './engine/ingest/library-ingest';
+import type { MediaCatalog } from './engine/library/media-catalog';
 import type { EventEmitter } from './event-hub';
 
 export interface AppContext {
@@ -22,4 +23,9 @@ export interface AppContext {
    * Whoever opens the library builds it with `onProgress: (p) => events.emit('job.progress', p)`.
    */
   ingest?: Pick<LibraryIngest, 'importFolder' | 'importPairs' | 'summary' | 'runner'>;
+  /** The photo catalog of the open library (main/engine/library): grid pages, sidebar, lightbox, saved searches. */
+  catalog?: Pick<
+    MediaCatalog,
+    'overview' | 'list' | 'detail' | 'savedSearches' | 'saveSearch' | 'removeSearch' | 'runtime'
+  >;
 }

@@ -6,6 +6,7 @@ import type { ApiHandlers } from '../api';
 import type { AppContext } from '../app-context';
 import { createAppHandlers } from './app';
 import { createIngestHandlers } from './ingest';
+import { createLibraryHandlers } from './library';
 import { createSearchHandlers } from './search';
 
 export function createHandlers(ctx: AppContext): ApiHandlers {
@@ -13,5 +14,6 @@ export function createHandlers(ctx: AppContext): ApiHandlers {
     ...createAppHandlers(ctx),
     ...createSearchHandlers(ctx),
     ...createIngestHandlers(ctx),
+    ...createLibraryHandlers(ctx),
   } satisfies ApiHandlers;
 }

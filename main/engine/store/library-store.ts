@@ -1,3 +1,4 @@
+import { BrowseQueries } from './browse-queries';
 import { CaptionQueries } from './caption-queries';
 import { GraphQueries } from './graph-queries';
 import { IngestQueries } from './ingest-queries';
@@ -31,6 +32,7 @@ export class LibraryStore {
   readonly jobs: JobQueries;
   readonly settings: SettingQueries;
   readonly ingest: IngestQueries;
+  readonly browse: BrowseQueries;
   private closed = false;
 
   private constructor(private readonly database: LibraryDatabase) {
@@ -44,6 +46,7 @@ export class LibraryStore {
       this.jobs = new JobQueries(db);
       this.settings = new SettingQueries(db);
       this.ingest = new IngestQueries(db);
+      this.browse = new BrowseQueries(db);
     } catch (e) {
       throw translateSqliteError(e, database.file);
     }

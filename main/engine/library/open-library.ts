@@ -1,0 +1,79 @@
+/**
+ * The app's library composition root (DESIGN.md §1 `engine/library.ts`): one store, one model, both indexes, the
+ * ingest jobs, search and the photo catalog over the SAME store and indexes, so that a photo imported by a job is
+ * searchable the moment its batch commits (issue #8 "the new items become searchable"). Close order is the reverse.
+ *
+ * @example
+ *   const lib = await openLibrary({ library: '~/lib', bundleDir: 'resources/models/albef-emoji-small', onProgress });
+ *   await lib.search.search({ text: 'a red bicycle' }); await lib.close();
+ */
+import { join } from 'node:path';
+import type { JobProgress } from '../jobs/job-progress';
+import { ImportSession, libraryFiles } from '../ingest/import-session';
+import type { EmbedderSettings } from '../model/embedder';
+import { ImageTokenCache } from '../search/image-token-cache';
+import { IDENTITY_CALIBRATION, type ItmCalibration } from '../search/itm-calibration';
+import { LibrarySearch } from '../search/library-search';
+import { ModelQueryEncoder } from '../search/model-query-encoder';
+import { calibrationKey } from '../search/search-session';
+import { MediaCatalog } from './media-catalog';
+
+export interface OpenLibraryOptions {
+  library: string;
+  bundleDir: string;
+  embedder?: EmbedderSettings;
+  onProgress?: (p: JobProgress) => void;
+}
+
+export interface OpenLibrary {
+  readonly dbFile: string;
+  readonly bundleDir: string;
+  readonly session: ImportSession;
+  readonly search: LibrarySearch;
+  readonly catalog: MediaCatalog;
+  close(): Promise<void>;
+}
+
+export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibrary> {
+  const { dbFile, cacheDir } = libraryFiles(options.library);
+  const session = await ImportSession.open({
+    library: options.library,
+    bundleDir: options.bundleDir,
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  try {
+    const { store, embedder, model } = session;
+    const encoder = new ModelQueryEncoder(embedder, model.name);
+    const calibration =
+      (store.settings.get(calibrationKey(model.name)) as ItmCalibration | undefined) ?? IDENTITY_CALIBRATION;
+    const search = new LibrarySearch({
+      store,
+      encoder,
+      modelVersionId: session.ingest.modelVersionId,
+      images: session.images,
+      captions: session.captions,
+      tokenCache: new ImageTokenCache(join(cacheDir, 'itm-tokens'), 512 * 1024 * 1024),
+      calibration,
+    });
+    const catalog = new MediaCatalog({
+      store,
+      browse: store.browse,
+      thumbnails: session.ingest.thumbnails,
+      modelVersionId: session.ingest.modelVersionId,
+      embedder,
+      bundleDir: options.bundleDir,
+    });
+    return {
+      dbFile,
+      bundleDir: options.bundleDir,
+      session,
+      search,
+      catalog,
+      close: () => session.close(),
+    };
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+}
