@@ -61,7 +61,8 @@ const readJsonl = (file: string): Row[] =>
 
 const dataDir = values.data!;
 const noiseLevels = values.noise!.split(',').map(Number);
-const trainFile = (p: number) => path.join(dataDir, p === 0 ? `${values.split}.jsonl` : `${values.split}.noisy-hard-${p}-s1.jsonl`);
+const trainFile = (p: number) =>
+  path.join(dataDir, p === 0 ? `${values.split}.jsonl` : `${values.split}.noisy-hard-${p}-s1.jsonl`);
 const trainSets = new Map(noiseLevels.map((p) => [p, readJsonl(trainFile(p))]));
 const test = readJsonl(path.join(dataDir, 'test_fluent.jsonl'));
 const novel = new Set(readJsonl(path.join(dataDir, 'test_fluent_novel.jsonl')).map((r) => r.base_id));
@@ -69,12 +70,28 @@ const novel = new Set(readJsonl(path.join(dataDir, 'test_fluent_novel.jsonl')).m
 // Every distinct image and caption text, in first-seen order.
 const imageKeys = new Map<string, number>();
 const captionKeys = new Map<string, number>();
-const addImage = (k: string) => imageKeys.has(k) || imageKeys.set(k, imageKeys.size);
-const addCaption = (k: string) => captionKeys.has(k) || captionKeys.set(k, captionKeys.size);
-for (const rows of trainSets.values()) for (const r of rows) (addImage(r.image), addCaption(r.caption), r.original_caption && addCaption(r.original_caption));
-for (const r of test) (addImage(r.image), addCaption(r.caption));
+const addImage = (k: string): void => {
+  if (!imageKeys.has(k)) imageKeys.set(k, imageKeys.size);
+};
+const addCaption = (k: string): void => {
+  if (!captionKeys.has(k)) captionKeys.set(k, captionKeys.size);
+};
+for (const rows of trainSets.values()) {
+  for (const r of rows) {
+    addImage(r.image);
+    addCaption(r.caption);
+    if (r.original_caption) addCaption(r.original_caption);
+  }
+}
+for (const r of test) {
+  addImage(r.image);
+  addCaption(r.caption);
+}
 
-const manifestSha = createHash('sha256').update(readFileSync(path.join(values.bundle, 'manifest.json'))).digest('hex').slice(0, 16);
+const manifestSha = createHash('sha256')
+  .update(readFileSync(path.join(values.bundle, 'manifest.json')))
+  .digest('hex')
+  .slice(0, 16);
 const cacheDir = path.join('.cache', 'finetune-emoji', manifestSha);
 
 async function features(): Promise<{ images: Float32Array; wv: number; captions: Float32Array; wt: number }> {
@@ -82,7 +99,12 @@ async function features(): Promise<{ images: Float32Array; wv: number; captions:
   const imageList = [...imageKeys.keys()];
   const captionList = [...captionKeys.keys()];
   if (existsSync(meta)) {
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as { images: string[]; captions: string[]; wv: number; wt: number };
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as {
+      images: string[];
+      captions: string[];
+      wv: number;
+      wt: number;
+    };
     if (m.images.join('\n') === imageList.join('\n') && m.captions.join('\n') === captionList.join('\n')) {
       const load = (f: string) => new Float32Array(new Uint8Array(readFileSync(path.join(cacheDir, f))).buffer);
       log(`CLS features from ${cacheDir}`);
@@ -94,8 +116,13 @@ async function features(): Promise<{ images: Float32Array; wv: number; captions:
     const t0 = performance.now();
     const img = await embedder.embedImages(imageList.map((k) => path.join(dataDir, k)));
     const txt = await embedder.embedTexts(captionList);
-    log(`embedded ${imageList.length} images + ${captionList.length} captions in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    const pack = <T extends { cls: Float32Array }>(rs: Array<{ ok: true; value: T } | { ok: false; error: { message: string } }>, names: string[]) => {
+    log(
+      `embedded ${imageList.length} images + ${captionList.length} captions in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
+    const pack = <T extends { cls: Float32Array }>(
+      rs: Array<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
+      names: string[],
+    ) => {
       const w = rs.find((r) => r.ok)?.value.cls.length ?? 0;
       const out = new Float32Array(rs.length * w);
       rs.forEach((r, i) => {
@@ -117,13 +144,17 @@ async function features(): Promise<{ images: Float32Array; wv: number; captions:
 }
 
 const f = await features();
-const heads = parseHeadsFile(new Uint8Array(readFileSync(path.join(values.bundle, 'heads.safetensors'))), path.join(values.bundle, 'heads.safetensors'));
+const heads = parseHeadsFile(
+  new Uint8Array(readFileSync(path.join(values.bundle, 'heads.safetensors'))),
+  path.join(values.bundle, 'heads.safetensors'),
+);
 const base = heads.heads;
 const E = base.vision.proj.outDim;
 
 // Clean Fluent 3D gallery: one image and one caption per concept; also the seen/novel halves.
 const conceptIds = new Map<string, number>();
-const cid = (k: string) => (conceptIds.has(k) ? conceptIds.get(k)! : (conceptIds.set(k, conceptIds.size), conceptIds.size - 1));
+const cid = (k: string) =>
+  conceptIds.has(k) ? conceptIds.get(k)! : (conceptIds.set(k, conceptIds.size), conceptIds.size - 1);
 function evaluate(h: ProjectionHeads): Record<'all' | 'seen' | 'novel', RecallReport> {
   const imgAll = projectRows(h.vision, f.images, f.images.length / f.wv);
   const txtAll = projectRows(h.text, f.captions, f.captions.length / f.wt);
@@ -135,13 +166,34 @@ function evaluate(h: ProjectionHeads): Record<'all' | 'seen' | 'novel', RecallRe
       return out;
     };
     const group = Int32Array.from(rows.map((r) => cid(r.base_id)));
-    return recallReport({ dim: E, images: gather(imgAll, rows.map((r) => imageKeys.get(r.image)!)), imageGroup: group, texts: gather(txtAll, rows.map((r) => captionKeys.get(r.caption)!)), textGroup: group });
+    return recallReport({
+      dim: E,
+      images: gather(
+        imgAll,
+        rows.map((r) => imageKeys.get(r.image)!),
+      ),
+      imageGroup: group,
+      texts: gather(
+        txtAll,
+        rows.map((r) => captionKeys.get(r.caption)!),
+      ),
+      textGroup: group,
+    });
   };
-  return { all: subset(() => true), seen: subset((r) => !novel.has(r.base_id)), novel: subset((r) => novel.has(r.base_id)) };
+  return {
+    all: subset(() => true),
+    seen: subset((r) => !novel.has(r.base_id)),
+    novel: subset((r) => novel.has(r.base_id)),
+  };
 }
 
 function pairsOf(rows: Row[], reviewTop: number): { pairs: CuratedPair[]; noisyFound: number } {
-  const pairs: CuratedPair[] = rows.map((r) => ({ imageIndex: imageKeys.get(r.image)!, captionIndex: captionKeys.get(r.caption)!, group: r.base_id, state: 'unreviewed' }));
+  const pairs: CuratedPair[] = rows.map((r) => ({
+    imageIndex: imageKeys.get(r.image)!,
+    captionIndex: captionKeys.get(r.caption)!,
+    group: r.base_id,
+    state: 'unreviewed',
+  }));
   if (reviewTop === 0) return { pairs, noisyFound: 0 };
   const img = projectRows(base.vision, f.images, f.images.length / f.wv);
   const txt = projectRows(base.text, f.captions, f.captions.length / f.wt);
@@ -182,9 +234,14 @@ for (const [p, rows] of trainSets) {
   for (const k of [0, Number(values.review)]) {
     const { pairs, noisyFound } = pairsOf(rows, k);
     for (const c of configs) {
-      const r = await fineTuneHeads({ imageFeatures: f.images, imageWidth: f.wv, captionFeatures: f.captions, captionWidth: f.wt, pairs, base }, { epochs: Number(values.epochs), ...c.options });
+      const r = await fineTuneHeads(
+        { imageFeatures: f.images, imageWidth: f.wv, captionFeatures: f.captions, captionWidth: f.wt, pairs, base },
+        { epochs: Number(values.epochs), ...c.options },
+      );
       results.push({ noise: p, reviewed: k, noisyFound, heads: c.name, recall: evaluate(r.heads), seconds: r.seconds });
-      log(`noise ${p} reviewed ${k} (${noisyFound} swapped found) ${c.name}: TR@1 ${(100 * results.at(-1)!.recall.all.i2t.r1).toFixed(1)} IR@1 ${(100 * results.at(-1)!.recall.all.t2i.r1).toFixed(1)} (${r.seconds.toFixed(0)} s)`);
+      log(
+        `noise ${p} reviewed ${k} (${noisyFound} swapped found) ${c.name}: TR@1 ${(100 * results.at(-1)!.recall.all.i2t.r1).toFixed(1)} IR@1 ${(100 * results.at(-1)!.recall.all.t2i.r1).toFixed(1)} (${r.seconds.toFixed(0)} s)`,
+      );
     }
   }
 }
@@ -193,6 +250,11 @@ const line = (r: Result) => {
   const a = r.recall.all;
   return `| ${r.noise} | ${r.reviewed ? `${r.reviewed} (${r.noisyFound} fixed)` : '—'} | ${r.heads} | ${[a.i2t.r1, a.i2t.r5, a.i2t.r10, a.t2i.r1, a.t2i.r5, a.t2i.r10].map(pct).join(' | ')} | ${pct(r.recall.seen.i2t.r1)} / ${pct(r.recall.novel.i2t.r1)} |`;
 };
-const table = ['| hard noise | review | heads | TR@1 | TR@5 | TR@10 | IR@1 | IR@5 | IR@10 | TR@1 seen / novel |', '|---|---|---|---|---|---|---|---|---|---|', ...results.map(line)].join('\n');
+const table = [
+  '| hard noise | review | heads | TR@1 | TR@5 | TR@10 | IR@1 | IR@5 | IR@10 | TR@1 seen / novel |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...results.map(line),
+].join('\n');
 console.log(table);
-if (values.out) writeFileSync(values.out, JSON.stringify({ args: values, bundleManifestSha: manifestSha, results, table }, null, 2));
+if (values.out)
+  writeFileSync(values.out, JSON.stringify({ args: values, bundleManifestSha: manifestSha, results, table }, null, 2));

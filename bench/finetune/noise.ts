@@ -50,7 +50,12 @@ const configs: Array<{ name: string; options: Partial<FineTuneOptions> }> = [
 
 function evaluate(lib: SyntheticLibrary, heads: ProjectionHeads): RecallReport {
   const G = lib.test.group.length;
-  const { images, texts } = reprojectEmbeddings(heads, { imageFeatures: lib.test.imageFeatures, imageWidth: W, captionFeatures: lib.test.captionFeatures, captionWidth: W });
+  const { images, texts } = reprojectEmbeddings(heads, {
+    imageFeatures: lib.test.imageFeatures,
+    imageWidth: W,
+    captionFeatures: lib.test.captionFeatures,
+    captionWidth: W,
+  });
   return recallReport({ dim: E, images, imageGroup: lib.test.group, texts, textGroup: lib.test.group.slice(0, G) });
 }
 
@@ -75,25 +80,71 @@ function reviewed(lib: SyntheticLibrary, k: number): { pairs: CuratedPair[]; noi
   return { pairs, noisyFound };
 }
 
-const fmt = (r: RecallReport) => [r.i2t.r1, r.i2t.r5, r.i2t.r10, r.t2i.r1, r.t2i.r5, r.t2i.r10].map((v) => (100 * v).toFixed(1));
-const rows: Array<{ noise: number; reviewed: number; config: string; recall: RecallReport; seconds: number; noisyFound?: number }> = [];
+const fmt = (r: RecallReport) =>
+  [r.i2t.r1, r.i2t.r5, r.i2t.r10, r.t2i.r1, r.t2i.r5, r.t2i.r10].map((v) => (100 * v).toFixed(1));
+const rows: Array<{
+  noise: number;
+  reviewed: number;
+  config: string;
+  recall: RecallReport;
+  seconds: number;
+  noisyFound?: number;
+}> = [];
 const t0 = performance.now();
 for (const noise of values.noise!.split(',').map(Number)) {
-  const lib = syntheticLibrary({ concepts: Number(values.concepts), pairsPerConcept: 4, imageWidth: W, textWidth: W, embedDim: E, latentDim: 64, styles: 3, hardNoise: noise, heldOutFraction: 0.1, seed: Number(values.seed), baseJunk: Number(values['base-junk']) });
+  const lib = syntheticLibrary({
+    concepts: Number(values.concepts),
+    pairsPerConcept: 4,
+    imageWidth: W,
+    textWidth: W,
+    embedDim: E,
+    latentDim: 64,
+    styles: 3,
+    hardNoise: noise,
+    heldOutFraction: 0.1,
+    seed: Number(values.seed),
+    baseJunk: Number(values['base-junk']),
+  });
   rows.push({ noise, reviewed: 0, config: 'base', recall: evaluate(lib, lib.base), seconds: 0 });
   const review = reviewed(lib, Number(values.review));
-  log(`noise ${noise}: ${lib.noisy.filter(Boolean).length} swapped of ${lib.pairs.length}; the simulated review of ${values.review} finds ${review.noisyFound}`);
-  for (const [k, pairs] of [[0, lib.pairs], [Number(values.review), review.pairs]] as const) {
+  log(
+    `noise ${noise}: ${lib.noisy.filter(Boolean).length} swapped of ${lib.pairs.length}; the simulated review of ${values.review} finds ${review.noisyFound}`,
+  );
+  for (const [k, pairs] of [
+    [0, lib.pairs],
+    [Number(values.review), review.pairs],
+  ] as const) {
     for (const c of configs) {
-      const r = await fineTuneHeads({ imageFeatures: lib.imageFeatures, imageWidth: W, captionFeatures: lib.captionFeatures, captionWidth: W, pairs, base: lib.base }, { epochs: Number(values.epochs), adapterHidden: Number(values.adapter), ...c.options });
+      const r = await fineTuneHeads(
+        {
+          imageFeatures: lib.imageFeatures,
+          imageWidth: W,
+          captionFeatures: lib.captionFeatures,
+          captionWidth: W,
+          pairs,
+          base: lib.base,
+        },
+        { epochs: Number(values.epochs), adapterHidden: Number(values.adapter), ...c.options },
+      );
       const recall = evaluate(lib, r.heads);
-      rows.push({ noise, reviewed: k, config: c.name, recall, seconds: r.seconds, ...(k ? { noisyFound: review.noisyFound } : {}) });
+      rows.push({
+        noise,
+        reviewed: k,
+        config: c.name,
+        recall,
+        seconds: r.seconds,
+        ...(k ? { noisyFound: review.noisyFound } : {}),
+      });
       log(`noise ${noise} reviewed ${k} ${c.name}: ${fmt(recall).join(' ')} (${r.seconds.toFixed(1)} s)`);
     }
   }
 }
-const header = '| hard noise | reviewed | heads | TR@1 | TR@5 | TR@10 | IR@1 | IR@5 | IR@10 |\n|---|---|---|---|---|---|---|---|---|';
-const table = [header, ...rows.map((r) => `| ${r.noise} | ${r.reviewed} | ${r.config} | ${fmt(r.recall).join(' | ')} |`)].join('\n');
+const header =
+  '| hard noise | reviewed | heads | TR@1 | TR@5 | TR@10 | IR@1 | IR@5 | IR@10 |\n|---|---|---|---|---|---|---|---|---|';
+const table = [
+  header,
+  ...rows.map((r) => `| ${r.noise} | ${r.reviewed} | ${r.config} | ${fmt(r.recall).join(' | ')} |`),
+].join('\n');
 console.log(table);
 log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 if (values.out) writeFileSync(values.out, JSON.stringify({ args: values, rows, table }, null, 2));

@@ -50,17 +50,47 @@ function gemmGflops(): number {
 }
 
 let t0 = performance.now();
-const lib = syntheticLibrary({ concepts, pairsPerConcept: perConcept, imageWidth: W, textWidth: W, embedDim: E, latentDim: 64, styles: 3, hardNoise: 0, heldOutFraction: 0.1, seed: 3 });
+const lib = syntheticLibrary({
+  concepts,
+  pairsPerConcept: perConcept,
+  imageWidth: W,
+  textWidth: W,
+  embedDim: E,
+  latentDim: 64,
+  styles: 3,
+  hardNoise: 0,
+  heldOutFraction: 0.1,
+  seed: 3,
+});
 const N = lib.pairs.length;
 log(`synthetic library: ${N} pairs, ${W}-d features, generated in ${sec(t0).toFixed(1)} s; cpus=${cpus().length}`);
 const gemmBefore = gemmGflops();
 
-const options = { epochs: Number(values.epochs), batchSize: Number(values.batch), queueSize: Number(values.queue), alphaKd: Number(values.kd), alpha: Number(values.alpha) };
+const options = {
+  epochs: Number(values.epochs),
+  batchSize: Number(values.batch),
+  queueSize: Number(values.queue),
+  alphaKd: Number(values.kd),
+  alpha: Number(values.alpha),
+};
 t0 = performance.now();
 const result = await fineTuneHeads(
-  { imageFeatures: lib.imageFeatures, imageWidth: W, captionFeatures: lib.captionFeatures, captionWidth: W, pairs: lib.pairs, base: lib.base },
+  {
+    imageFeatures: lib.imageFeatures,
+    imageWidth: W,
+    captionFeatures: lib.captionFeatures,
+    captionWidth: W,
+    pairs: lib.pairs,
+    base: lib.base,
+  },
   options,
-  { onProgress: (p) => p.step % 50 === 0 && log(`step ${p.step}/${p.totalSteps} loss ${p.loss.total.toFixed(3)} (itc ${p.loss.itc.toFixed(3)} kd ${p.loss.kd.toFixed(3)}) lr ${p.loss.lr.toExponential(1)} eta ${p.etaSeconds.toFixed(0)} s`) },
+  {
+    onProgress: (p) =>
+      p.step % 50 === 0 &&
+      log(
+        `step ${p.step}/${p.totalSteps} loss ${p.loss.total.toFixed(3)} (itc ${p.loss.itc.toFixed(3)} kd ${p.loss.kd.toFixed(3)}) lr ${p.loss.lr.toExponential(1)} eta ${p.etaSeconds.toFixed(0)} s`,
+      ),
+  },
 );
 const fineTuneSeconds = sec(t0);
 const gemmAfter = gemmGflops();
@@ -75,7 +105,12 @@ const macsPerStep = 2 * towers + towers + 2 * perDir;
 const trainGflops = (2 * macsPerStep * plan.totalSteps) / trainSeconds / 1e9;
 
 t0 = performance.now();
-const emb = reprojectEmbeddings(result.heads, { imageFeatures: lib.imageFeatures, imageWidth: W, captionFeatures: lib.captionFeatures, captionWidth: W });
+const emb = reprojectEmbeddings(result.heads, {
+  imageFeatures: lib.imageFeatures,
+  imageWidth: W,
+  captionFeatures: lib.captionFeatures,
+  captionWidth: W,
+});
 const reprojectSeconds = sec(t0);
 
 const dir = mkdtempSync(join(tmpdir(), 'pairscope-bench-finetune-'));
@@ -86,7 +121,14 @@ try {
   const base = store.modelVersions.ensure({ name: 'base', embedDim: E, featureDim: W });
   const ids = store.transaction(() =>
     Array.from({ length: N }, (_, n) => {
-      const mediaId = store.media.upsert({ path: `/photos/img-${n}.png`, root: '/photos', contentHash: `h${n}`, size: 1, mtimeMs: 1, kind: 'png' });
+      const mediaId = store.media.upsert({
+        path: `/photos/img-${n}.png`,
+        root: '/photos',
+        contentHash: `h${n}`,
+        size: 1,
+        mtimeMs: 1,
+        kind: 'png',
+      });
       const captionId = store.captions.upsert({ mediaId, source: 'bench', text: `caption ${n}` });
       return { mediaId, captionId };
     }),

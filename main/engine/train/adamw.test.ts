@@ -6,7 +6,13 @@ describe('AdamW', () => {
     const w = { name: 'w', data: Float32Array.of(1, -2), decay: true };
     const b = { name: 'b', data: Float32Array.of(1), decay: false };
     const opt = new AdamW([w, b], { weightDecay: 0.1 });
-    opt.step([{ name: 'w', data: Float32Array.of(0.5, -3), decay: true }, { name: 'b', data: Float32Array.of(2), decay: false }], 0.01);
+    opt.step(
+      [
+        { name: 'w', data: Float32Array.of(0.5, -3), decay: true },
+        { name: 'b', data: Float32Array.of(2), decay: false },
+      ],
+      0.01,
+    );
     // w ← w·(1 − lr·wd) − lr·m̂/(√v̂+ε) with m̂ = g, v̂ = g² on the first step.
     expect(w.data[0]).toBeCloseTo(1 * (1 - 0.001) - 0.01, 6);
     expect(w.data[1]).toBeCloseTo(-2 * (1 - 0.001) + 0.01, 6);
@@ -18,7 +24,14 @@ describe('AdamW', () => {
     const t = { name: 'temp', data: Float64Array.of(0.07), decay: false };
     const opt = new AdamW([x, t], { weightDecay: 0 });
     for (let i = 0; i < 2000; i++) {
-      opt.step([{ name: 'x', data: Float64Array.from(x.data, (v) => 2 * v), decay: false }, { name: 'temp', data: Float64Array.of(1), decay: false }], 0.05, new Set(['temp']));
+      opt.step(
+        [
+          { name: 'x', data: Float64Array.from(x.data, (v) => 2 * v), decay: false },
+          { name: 'temp', data: Float64Array.of(1), decay: false },
+        ],
+        0.05,
+        new Set(['temp']),
+      );
     }
     expect(Math.abs(x.data[0]!)).toBeLessThan(1e-2);
     expect(Math.abs(x.data[1]!)).toBeLessThan(1e-2);

@@ -4,15 +4,33 @@ import { candidateLoss, EMPTY_GROUP, type CandidateBank, type QueryRows } from '
 const opts = { dim: 2, temp: 0.5, teacherTemp: 0.5, baseTemp: 0.5, alphaKd: 0, scale: 1 };
 
 function row(group: number, alpha = 0): QueryRows {
-  return { count: 1, features: Float64Array.of(1, 0), momentumFeatures: Float64Array.of(0, 1), baseFeatures: null, group: Int32Array.of(group), alpha: Float64Array.of(alpha) };
+  return {
+    count: 1,
+    features: Float64Array.of(1, 0),
+    momentumFeatures: Float64Array.of(0, 1),
+    baseFeatures: null,
+    group: Int32Array.of(group),
+    alpha: Float64Array.of(alpha),
+  };
 }
 
 function bank(groups: number[], negOnly: number[], feats: number[][]): CandidateBank {
-  return { count: groups.length, features: Float64Array.from(feats.flat()), baseFeatures: null, group: Int32Array.from(groups), negativeOnly: Uint8Array.from(negOnly) };
+  return {
+    count: groups.length,
+    features: Float64Array.from(feats.flat()),
+    baseFeatures: null,
+    group: Int32Array.from(groups),
+    negativeOnly: Uint8Array.from(negOnly),
+  };
 }
 
 describe('candidateLoss', () => {
-  const feats = [[1, 0], [0, 1], [-1, 0], [0.6, 0.8]];
+  const feats = [
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0.6, 0.8],
+  ];
 
   it('splits the hard target evenly over every column of the row’s group', () => {
     const r = candidateLoss(row(7), bank([7, 3, 7, 4], [0, 0, 0, 0], feats), opts);

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { type CandidateBank, EMPTY_GROUP } from './candidate-loss';
 import { contrastiveStep, type PairBatch } from './contrastive-step';
 import { cloneHeads, headParameters, type ProjectionHeads, towerForward, withAdapters } from './heads';
-import { geluBackward, geluForward, l2NormalizeBackward, l2NormalizeForward, linearBackward, linearForward } from './layers';
+import {
+  geluBackward,
+  geluForward,
+  l2NormalizeBackward,
+  l2NormalizeForward,
+  linearBackward,
+  linearForward,
+} from './layers';
 import { gaussian, mulberry32 } from './rng';
 
 const WV = 12;
@@ -21,11 +28,21 @@ function randn(n: number, r: () => number, scale = 1): Float64Array {
 
 function randomHeads(r: () => number): ProjectionHeads {
   const lin = (i: number, o: number) => ({ weight: randn(o * i, r, 0.5), bias: randn(o, r, 0.1), inDim: i, outDim: o });
-  return { vision: { adapter: null, proj: lin(WV, E) }, text: { adapter: null, proj: lin(WT, E) }, temp: Float64Array.of(0.2) };
+  return {
+    vision: { adapter: null, proj: lin(WV, E) },
+    text: { adapter: null, proj: lin(WT, E) },
+    temp: Float64Array.of(0.2),
+  };
 }
 
 /** A bank of B in-batch rows + Q queue rows, one of them empty and one a rejected caption. */
-function makeBank(inBatch: Float64Array, group: Int32Array, negOnly: Uint8Array, r: () => number, base: Float64Array | null): CandidateBank {
+function makeBank(
+  inBatch: Float64Array,
+  group: Int32Array,
+  negOnly: Uint8Array,
+  r: () => number,
+  base: Float64Array | null,
+): CandidateBank {
   const count = B + Q;
   const features = new Float64Array(count * E);
   features.set(inBatch);
@@ -58,7 +75,8 @@ function setup(c: Case) {
   if (c.adapter) {
     student = withAdapters(student, 4, r);
     // Non-zero fc2 so every adapter gradient path is exercised.
-    for (const t of [student.vision, student.text]) for (let i = 0; i < t.adapter!.fc2.weight.length; i++) t.adapter!.fc2.weight[i] = gaussian(r) * 0.3;
+    for (const t of [student.vision, student.text])
+      for (let i = 0; i < t.adapter!.fc2.weight.length; i++) t.adapter!.fc2.weight[i] = gaussian(r) * 0.3;
   }
   const momentum = randomHeads(r);
   const baseHeads = randomHeads(r);
@@ -83,7 +101,13 @@ function setup(c: Case) {
     rejected,
     alpha: Float64Array.of(c.alpha, c.alpha, c.alpha, 0, c.alpha * 0.5),
   };
-  const imageBank = makeBank(momentumImage as Float64Array, group, new Uint8Array(B), r, baseImage as Float64Array | null);
+  const imageBank = makeBank(
+    momentumImage as Float64Array,
+    group,
+    new Uint8Array(B),
+    r,
+    baseImage as Float64Array | null,
+  );
   const textBank = makeBank(momentumText as Float64Array, group, rejected, r, baseText as Float64Array | null);
   const opts = { alphaKd: c.alphaKd, baseTemp: 0.3, teacherTemp: 0.25 };
   return { student, batch, imageBank, textBank, opts };
@@ -136,13 +160,32 @@ describe('contrastiveStep gradients', () => {
     const student32 = cloneHeads(s64.student);
     for (const p of headParameters(student32)) p.data = Float32Array.from(p.data);
     const to32 = (h: ProjectionHeads): ProjectionHeads => {
-      const c32 = (l: { weight: ArrayLike<number>; bias: ArrayLike<number>; inDim: number; outDim: number }) => ({ ...l, weight: Float32Array.from(l.weight), bias: Float32Array.from(l.bias) });
-      const tw = (t: ProjectionHeads['vision']) => ({ adapter: t.adapter ? { fc1: c32(t.adapter.fc1), fc2: c32(t.adapter.fc2) } : null, proj: c32(t.proj) });
+      const c32 = (l: { weight: ArrayLike<number>; bias: ArrayLike<number>; inDim: number; outDim: number }) => ({
+        ...l,
+        weight: Float32Array.from(l.weight),
+        bias: Float32Array.from(l.bias),
+      });
+      const tw = (t: ProjectionHeads['vision']) => ({
+        adapter: t.adapter ? { fc1: c32(t.adapter.fc1), fc2: c32(t.adapter.fc2) } : null,
+        proj: c32(t.proj),
+      });
       return { vision: tw(h.vision), text: tw(h.text), temp: Float32Array.from(h.temp) };
     };
     const b = s64.batch;
-    const batch32: PairBatch = { ...b, imageCls: f(b.imageCls)!, textCls: f(b.textCls)!, momentumImage: f(b.momentumImage)!, momentumText: f(b.momentumText)!, baseImage: f(b.baseImage), baseText: f(b.baseText) };
-    const bank32 = (k: CandidateBank): CandidateBank => ({ ...k, features: f(k.features)!, baseFeatures: f(k.baseFeatures) });
+    const batch32: PairBatch = {
+      ...b,
+      imageCls: f(b.imageCls)!,
+      textCls: f(b.textCls)!,
+      momentumImage: f(b.momentumImage)!,
+      momentumText: f(b.momentumText)!,
+      baseImage: f(b.baseImage),
+      baseText: f(b.baseText),
+    };
+    const bank32 = (k: CandidateBank): CandidateBank => ({
+      ...k,
+      features: f(k.features)!,
+      baseFeatures: f(k.baseFeatures),
+    });
     const r32 = contrastiveStep(to32(s64.student), batch32, bank32(s64.imageBank), bank32(s64.textBank), s64.opts);
     expect(Math.abs(r32.loss.total - r64.loss.total)).toBeLessThan(1e-5 * Math.abs(r64.loss.total));
     const g64 = headParameters(r64.grad);
@@ -174,12 +217,20 @@ describe('layer gradients', () => {
   it('L2 normalisation backward matches central differences', () => {
     const { y, norms } = l2NormalizeForward(x, rows, dim);
     const dX = l2NormalizeBackward(y, norms, dY, rows, dim);
-    for (let i = 0; i < x.length; i++) expect(dX[i]!).toBeCloseTo(numeric((v) => l2NormalizeForward(v, rows, dim).y, i), 8);
+    for (let i = 0; i < x.length; i++)
+      expect(dX[i]!).toBeCloseTo(
+        numeric((v) => l2NormalizeForward(v, rows, dim).y, i),
+        8,
+      );
   });
 
   it('GELU backward matches central differences', () => {
     const dX = geluBackward(x, dY);
-    for (let i = 0; i < x.length; i++) expect(dX[i]!).toBeCloseTo(numeric((v) => geluForward(v), i), 8);
+    for (let i = 0; i < x.length; i++)
+      expect(dX[i]!).toBeCloseTo(
+        numeric((v) => geluForward(v), i),
+        8,
+      );
   });
 
   it('linear backward gives dX = dY·W, dW = dYᵀ·X and db = Σ dY', () => {
@@ -188,7 +239,11 @@ describe('layer gradients', () => {
     const gw = new Float64Array(dim * dim);
     const gb = new Float64Array(dim);
     const dX = linearBackward(x, w, dY, gw, gb, rows, dim, dim, true)!;
-    for (let i = 0; i < x.length; i++) expect(dX[i]!).toBeCloseTo(numeric((v) => linearForward(v, w, b, rows, dim, dim), i), 8);
+    for (let i = 0; i < x.length; i++)
+      expect(dX[i]!).toBeCloseTo(
+        numeric((v) => linearForward(v, w, b, rows, dim, dim), i),
+        8,
+      );
     for (let o = 0; o < dim; o++) {
       expect(gb[o]!).toBeCloseTo(dY[o]! + dY[dim + o]! + dY[2 * dim + o]!, 12);
       for (let i = 0; i < dim; i++) {

@@ -11,7 +11,12 @@ describe('curated pairs', () => {
   });
 
   it('maps the store review states onto training states', () => {
-    expect(['unreviewed', 'accepted', 'corrected', 'rejected'].map((s) => pairStateFromReview(s as never))).toEqual(['unreviewed', 'confirmed', 'edited', 'rejected']);
+    expect(['unreviewed', 'accepted', 'corrected', 'rejected'].map((s) => pairStateFromReview(s as never))).toEqual([
+      'unreviewed',
+      'confirmed',
+      'edited',
+      'rejected',
+    ]);
   });
 
   it('counts usable pairs and their groups without the rejected ones', () => {
@@ -25,7 +30,12 @@ describe('curated pairs', () => {
 });
 
 describe('splitByGroup', () => {
-  const pairs: CuratedPair[] = Array.from({ length: 400 }, (_, i) => ({ imageIndex: i, captionIndex: i, group: `g${i % 100}`, state: i % 7 === 0 ? 'rejected' : 'unreviewed' }));
+  const pairs: CuratedPair[] = Array.from({ length: 400 }, (_, i) => ({
+    imageIndex: i,
+    captionIndex: i,
+    group: `g${i % 100}`,
+    state: i % 7 === 0 ? 'rejected' : 'unreviewed',
+  }));
 
   it('holds out whole groups, about the asked fraction, and never a rejected pair', () => {
     const s = splitByGroup(pairs, 0.1, 2);
@@ -43,10 +53,18 @@ describe('splitByGroup', () => {
     const b = splitByGroup(reversed, 0.1, 2);
     const groups = (s: typeof a, ps: CuratedPair[]) => [...new Set(s.heldOut.map((i) => ps[i]!.group))].sort();
     expect(groups(b, reversed)).toEqual(groups(a, pairs));
-    const grown = [...pairs, ...Array.from({ length: 100 }, (_, i): CuratedPair => ({ imageIndex: 400 + i, captionIndex: 400 + i, group: `new${i}`, state: 'unreviewed' }))];
+    const grown = [
+      ...pairs,
+      ...Array.from({ length: 100 }, (_, i): CuratedPair => ({
+        imageIndex: 400 + i,
+        captionIndex: 400 + i,
+        group: `new${i}`,
+        state: 'unreviewed',
+      })),
+    ];
     const c = splitByGroup(grown, 0.1, 2);
     const heldBefore = groups(a, pairs);
-    expect(groups(c, grown).filter((g) => !g.startsWith('new'))).toEqual(heldBefore);
+    expect(groups(c, grown).filter((g) => !String(g).startsWith('new'))).toEqual(heldBefore);
   });
 
   it('holds out at least the minimum number of groups in a small library', () => {

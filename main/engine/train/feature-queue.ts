@@ -20,7 +20,9 @@ export class FeatureQueue {
 
   constructor(batch: number, capacity: number, dim: number, withBase: boolean) {
     if (capacity % batch !== 0) {
-      throw new Error(`FeatureQueue: queue size ${capacity} must be a multiple of the batch size ${batch} (spec §1.8 step 6)`);
+      throw new Error(
+        `FeatureQueue: queue size ${capacity} must be a multiple of the batch size ${batch} (spec §1.8 step 6)`,
+      );
     }
     this.batch = batch;
     this.capacity = capacity;
@@ -33,7 +35,12 @@ export class FeatureQueue {
   }
 
   /** Puts this step's in-batch momentum features (and base features) in front of the queue. */
-  setBatch(features: ArrayLike<number>, baseFeatures: ArrayLike<number> | null, group: Int32Array, negativeOnly: Uint8Array): void {
+  setBatch(
+    features: ArrayLike<number>,
+    baseFeatures: ArrayLike<number> | null,
+    group: Int32Array,
+    negativeOnly: Uint8Array,
+  ): void {
     const n = this.batch * this.dim;
     for (let i = 0; i < n; i++) this.features[i] = features[i]!;
     if (this.baseFeatures && baseFeatures) for (let i = 0; i < n; i++) this.baseFeatures[i] = baseFeatures[i]!;

@@ -2,7 +2,8 @@
  * The trainer's boundary error: `{ name, code, message }`, matched on `code` (it crosses the worker and the
  * API boundaries as plain data).
  */
-export type FineTuneErrorCode = 'too-few-pairs' | 'all-rejected' | 'too-few-groups' | 'bad-input' | 'cancelled' | 'worker-failed';
+export type FineTuneErrorCode =
+  'too-few-pairs' | 'all-rejected' | 'too-few-groups' | 'bad-input' | 'cancelled' | 'worker-failed';
 
 export class FineTuneError extends Error {
   override readonly name = 'FineTuneError';
@@ -19,5 +20,10 @@ export class FineTuneError extends Error {
 }
 
 export function isFineTuneError(e: unknown): e is { name: string; code: FineTuneErrorCode; message: string } {
-  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'FineTuneError' && typeof (e as { code?: unknown }).code === 'string';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as { name?: unknown }).name === 'FineTuneError' &&
+    typeof (e as { code?: unknown }).code === 'string'
+  );
 }

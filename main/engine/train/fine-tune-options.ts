@@ -82,6 +82,7 @@ export function resolvePlan(o: FineTuneOptions, trainPairs: number): ResolvedPla
   const stepsPerEpoch = Math.max(1, Math.floor(trainPairs / batchSize));
   const totalSteps = stepsPerEpoch * o.epochs;
   const warmupSteps = Math.min(totalSteps, Math.max(1, Math.round(o.warmupFraction * totalSteps)));
-  const momentum = o.momentum === 'auto' ? Math.min(0.995, Math.max(0.9, 1 - 1 / Math.max(10, 0.1 * totalSteps))) : o.momentum;
+  const momentum =
+    o.momentum === 'auto' ? Math.min(0.995, Math.max(0.9, 1 - 1 / Math.max(10, 0.1 * totalSteps))) : o.momentum;
   return { batchSize, queueSize, stepsPerEpoch, totalSteps, warmupSteps, momentum };
 }

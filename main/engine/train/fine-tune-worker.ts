@@ -9,7 +9,8 @@ import { fineTuneHeads, type FineTuneInput } from './fine-tune';
 import { FineTuneError } from './fine-tune-error';
 import type { FineTuneOptions } from './fine-tune-options';
 
-export type WorkerRequest = { type: 'start'; input: FineTuneInput; options: Partial<FineTuneOptions> } | { type: 'cancel' };
+export type WorkerRequest =
+  { type: 'start'; input: FineTuneInput; options: Partial<FineTuneOptions> } | { type: 'cancel' };
 
 const port = parentPort;
 if (port) {
@@ -19,10 +20,20 @@ if (port) {
       controller.abort();
       return;
     }
-    fineTuneHeads(msg.input, msg.options, { signal: controller.signal, onProgress: (progress) => port.postMessage({ type: 'progress', progress }) })
+    fineTuneHeads(msg.input, msg.options, {
+      signal: controller.signal,
+      onProgress: (progress) => port.postMessage({ type: 'progress', progress }),
+    })
       .then((result) => port.postMessage({ type: 'done', result }))
       .catch((e: unknown) => {
-        const error = e instanceof FineTuneError ? e.toJSON() : { name: 'FineTuneError', code: 'worker-failed', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+        const error =
+          e instanceof FineTuneError
+            ? e.toJSON()
+            : {
+                name: 'FineTuneError',
+                code: 'worker-failed',
+                message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+              };
         port.postMessage({ type: 'error', error });
       });
   });

@@ -5,8 +5,26 @@ import { headParameters } from './heads';
 import { syntheticLibrary } from './synthetic-pairs';
 
 function smallLibrary(hardNoise = 0) {
-  const lib = syntheticLibrary({ concepts: 80, pairsPerConcept: 4, imageWidth: 48, textWidth: 40, embedDim: 16, latentDim: 8, styles: 3, hardNoise, heldOutFraction: 0.2, seed: 11 });
-  const input: FineTuneInput = { imageFeatures: lib.imageFeatures, imageWidth: 48, captionFeatures: lib.captionFeatures, captionWidth: 40, pairs: lib.pairs, base: lib.base };
+  const lib = syntheticLibrary({
+    concepts: 80,
+    pairsPerConcept: 4,
+    imageWidth: 48,
+    textWidth: 40,
+    embedDim: 16,
+    latentDim: 8,
+    styles: 3,
+    hardNoise,
+    heldOutFraction: 0.2,
+    seed: 11,
+  });
+  const input: FineTuneInput = {
+    imageFeatures: lib.imageFeatures,
+    imageWidth: 48,
+    captionFeatures: lib.captionFeatures,
+    captionWidth: 40,
+    pairs: lib.pairs,
+    base: lib.base,
+  };
   return { lib, input };
 }
 
@@ -54,7 +72,10 @@ describe('fineTuneHeads', () => {
     const { input } = smallLibrary();
     const before = headParameters(input.base).map((p) => p.data.slice());
     const controller = new AbortController();
-    const run = fineTuneHeads(input, fast, { signal: controller.signal, onProgress: (p) => p.step === 3 && controller.abort() });
+    const run = fineTuneHeads(input, fast, {
+      signal: controller.signal,
+      onProgress: (p) => p.step === 3 && controller.abort(),
+    });
     await expect(run).rejects.toMatchObject({ name: 'FineTuneError', code: 'cancelled' });
     headParameters(input.base).forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(before[i]!)));
   });
@@ -66,7 +87,10 @@ describe('fineTuneHeads', () => {
       message: expect.stringContaining('at least 32 image–caption pairs that are not rejected; this library has 5'),
     });
     const rejected: CuratedPair[] = input.pairs.map((p) => ({ ...p, state: 'rejected' }));
-    await expect(fineTuneHeads({ ...input, pairs: rejected })).rejects.toMatchObject({ code: 'all-rejected', message: expect.stringContaining('All 320 pairs are rejected') });
+    await expect(fineTuneHeads({ ...input, pairs: rejected })).rejects.toMatchObject({
+      code: 'all-rejected',
+      message: expect.stringContaining('All 320 pairs are rejected'),
+    });
     const oneGroup: CuratedPair[] = input.pairs.map((p) => ({ ...p, group: 'same' }));
     await expect(fineTuneHeads({ ...input, pairs: oneGroup })).rejects.toMatchObject({ code: 'too-few-groups' });
   });
@@ -75,13 +99,22 @@ describe('fineTuneHeads', () => {
     const { input } = smallLibrary();
     const pairs = input.pairs.slice();
     pairs[3] = { ...pairs[3]!, captionIndex: 9999 };
-    await expect(fineTuneHeads({ ...input, pairs })).rejects.toMatchObject({ code: 'bad-input', message: 'pairs[3].captionIndex 9999 is outside 0..319' });
-    await expect(fineTuneHeads({ ...input, imageWidth: 24 })).rejects.toMatchObject({ code: 'bad-input', message: 'vision_proj.weight expects width 48, image features have 24' });
+    await expect(fineTuneHeads({ ...input, pairs })).rejects.toMatchObject({
+      code: 'bad-input',
+      message: 'pairs[3].captionIndex 9999 is outside 0..319',
+    });
+    await expect(fineTuneHeads({ ...input, imageWidth: 24 })).rejects.toMatchObject({
+      code: 'bad-input',
+      message: 'vision_proj.weight expects width 48, image features have 24',
+    });
   });
 
   it('trains with rejected and edited pairs: rejected pairs never enter the held-out gallery', async () => {
     const { input } = smallLibrary();
-    const pairs: CuratedPair[] = input.pairs.map((p, i) => ({ ...p, state: i % 10 === 0 ? 'rejected' : i % 10 === 1 ? 'edited' : i % 10 === 2 ? 'confirmed' : 'unreviewed' }));
+    const pairs: CuratedPair[] = input.pairs.map((p, i) => ({
+      ...p,
+      state: i % 10 === 0 ? 'rejected' : i % 10 === 1 ? 'edited' : i % 10 === 2 ? 'confirmed' : 'unreviewed',
+    }));
     const r = await fineTuneHeads({ ...input, pairs }, fast);
     expect(r.counts.rejected).toBe(32);
     expect(r.before.images).toBe(r.counts.heldOutPairs);

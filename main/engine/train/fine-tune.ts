@@ -16,7 +16,15 @@ import { countPairs, type CuratedPair, pairAlpha } from './curated-pairs';
 import { FeatureQueue } from './feature-queue';
 import { FineTuneError } from './fine-tune-error';
 import { DEFAULT_FINE_TUNE_OPTIONS, type FineTuneOptions, resolvePlan, TEMP_MAX, TEMP_MIN } from './fine-tune-options';
-import { cloneHeads, emaUpdate, headParameters, projectRows, type ProjectionHeads, towerForward, withAdapters } from './heads';
+import {
+  cloneHeads,
+  emaUpdate,
+  headParameters,
+  projectRows,
+  type ProjectionHeads,
+  towerForward,
+  withAdapters,
+} from './heads';
 import { splitByGroup } from './held-out-split';
 import { type RecallReport, recallReport } from './recall';
 import { mulberry32, shuffleInPlace } from './rng';
@@ -75,33 +83,58 @@ function checkInput(input: FineTuneInput): void {
   const bad = (m: string): never => {
     throw new FineTuneError('bad-input', m);
   };
-  if (imageFeatures.length % imageWidth !== 0) bad(`image features: length ${imageFeatures.length} is not a multiple of width ${imageWidth}`);
-  if (captionFeatures.length % captionWidth !== 0) bad(`caption features: length ${captionFeatures.length} is not a multiple of width ${captionWidth}`);
-  if (base.vision.proj.inDim !== imageWidth) bad(`vision_proj.weight expects width ${base.vision.proj.inDim}, image features have ${imageWidth}`);
-  if (base.text.proj.inDim !== captionWidth) bad(`text_proj.weight expects width ${base.text.proj.inDim}, caption features have ${captionWidth}`);
+  if (imageFeatures.length % imageWidth !== 0)
+    bad(`image features: length ${imageFeatures.length} is not a multiple of width ${imageWidth}`);
+  if (captionFeatures.length % captionWidth !== 0)
+    bad(`caption features: length ${captionFeatures.length} is not a multiple of width ${captionWidth}`);
+  if (base.vision.proj.inDim !== imageWidth)
+    bad(`vision_proj.weight expects width ${base.vision.proj.inDim}, image features have ${imageWidth}`);
+  if (base.text.proj.inDim !== captionWidth)
+    bad(`text_proj.weight expects width ${base.text.proj.inDim}, caption features have ${captionWidth}`);
   const nI = imageFeatures.length / imageWidth;
   const nC = captionFeatures.length / captionWidth;
   input.pairs.forEach((p, i) => {
-    if (!Number.isInteger(p.imageIndex) || p.imageIndex < 0 || p.imageIndex >= nI) bad(`pairs[${i}].imageIndex ${p.imageIndex} is outside 0..${nI - 1}`);
-    if (!Number.isInteger(p.captionIndex) || p.captionIndex < 0 || p.captionIndex >= nC) bad(`pairs[${i}].captionIndex ${p.captionIndex} is outside 0..${nC - 1}`);
+    if (!Number.isInteger(p.imageIndex) || p.imageIndex < 0 || p.imageIndex >= nI)
+      bad(`pairs[${i}].imageIndex ${p.imageIndex} is outside 0..${nI - 1}`);
+    if (!Number.isInteger(p.captionIndex) || p.captionIndex < 0 || p.captionIndex >= nC)
+      bad(`pairs[${i}].captionIndex ${p.captionIndex} is outside 0..${nC - 1}`);
   });
 }
 
 /** Throws a FineTuneError saying what is needed when there is too little to learn from. */
-export function assertTrainable(pairs: readonly CuratedPair[], o: Pick<FineTuneOptions, 'minPairs' | 'minGroups'>): void {
+export function assertTrainable(
+  pairs: readonly CuratedPair[],
+  o: Pick<FineTuneOptions, 'minPairs' | 'minGroups'>,
+): void {
   const c = countPairs(pairs);
   if (c.total > 0 && c.usable === 0) {
-    throw new FineTuneError('all-rejected', `All ${c.total} pairs are rejected; fine-tuning needs at least ${o.minPairs} pairs that are confirmed, edited or unreviewed.`);
+    throw new FineTuneError(
+      'all-rejected',
+      `All ${c.total} pairs are rejected; fine-tuning needs at least ${o.minPairs} pairs that are confirmed, edited or unreviewed.`,
+    );
   }
   if (c.usable < o.minPairs) {
-    throw new FineTuneError('too-few-pairs', `Fine-tuning needs at least ${o.minPairs} image–caption pairs that are not rejected; this library has ${c.usable} (${c.rejected} rejected). Import or confirm more pairs.`);
+    throw new FineTuneError(
+      'too-few-pairs',
+      `Fine-tuning needs at least ${o.minPairs} image–caption pairs that are not rejected; this library has ${c.usable} (${c.rejected} rejected). Import or confirm more pairs.`,
+    );
   }
   if (c.groups < o.minGroups) {
-    throw new FineTuneError('too-few-groups', `Fine-tuning needs pairs from at least ${o.minGroups} different images or products (captions of one group are not negatives of each other); these pairs cover ${c.groups}.`);
+    throw new FineTuneError(
+      'too-few-groups',
+      `Fine-tuning needs pairs from at least ${o.minGroups} different images or products (captions of one group are not negatives of each other); these pairs cover ${c.groups}.`,
+    );
   }
 }
 
-function gallery(pairs: readonly CuratedPair[], idx: number[], groupId: Map<string, number>, imageEmb: Float32Array, textEmb: Float32Array, dim: number) {
+function gallery(
+  pairs: readonly CuratedPair[],
+  idx: number[],
+  groupId: Map<string, number>,
+  imageEmb: Float32Array,
+  textEmb: Float32Array,
+  dim: number,
+) {
   const images = new Map<number, number>();
   const texts = new Map<number, number>();
   for (const i of idx) {
@@ -116,18 +149,30 @@ function gallery(pairs: readonly CuratedPair[], idx: number[], groupId: Map<stri
     for (const row of m.keys()) out.set(emb.subarray(row * dim, (row + 1) * dim), dim * k++);
     return out;
   };
-  return { dim, images: gather(images, imageEmb), imageGroup: Int32Array.from(images.values()), texts: gather(texts, textEmb), textGroup: Int32Array.from(texts.values()) };
+  return {
+    dim,
+    images: gather(images, imageEmb),
+    imageGroup: Int32Array.from(images.values()),
+    texts: gather(texts, textEmb),
+    textGroup: Int32Array.from(texts.values()),
+  };
 }
 
 function toFloat32(h: ProjectionHeads): ProjectionHeads {
   const c = cloneHeads(h);
-  for (const p of headParameters(c)) if (!(p.data instanceof Float32Array)) throw new FineTuneError('bad-input', `base head ${p.name} must be Float32Array`);
+  for (const p of headParameters(c))
+    if (!(p.data instanceof Float32Array))
+      throw new FineTuneError('bad-input', `base head ${p.name} must be Float32Array`);
   return c;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function fineTuneHeads(input: FineTuneInput, options: Partial<FineTuneOptions> = {}, hooks: FineTuneHooks = {}): Promise<FineTuneResult> {
+export async function fineTuneHeads(
+  input: FineTuneInput,
+  options: Partial<FineTuneOptions> = {},
+  hooks: FineTuneHooks = {},
+): Promise<FineTuneResult> {
   const t0 = performance.now();
   const o: FineTuneOptions = { ...DEFAULT_FINE_TUNE_OPTIONS, ...options };
   checkInput(input);
@@ -135,7 +180,11 @@ export async function fineTuneHeads(input: FineTuneInput, options: Partial<FineT
   const { pairs, imageFeatures: XI, captionFeatures: XT, imageWidth: WV, captionWidth: WT } = input;
   const split = splitByGroup(pairs, o.heldOutFraction, o.minHeldOutGroups);
   const trainUsable = split.train.filter((i) => pairs[i]!.state !== 'rejected').length;
-  if (trainUsable < 2) throw new FineTuneError('too-few-pairs', `After holding out ${split.heldOutGroups} groups for evaluation only ${trainUsable} pairs remain to train on.`);
+  if (trainUsable < 2)
+    throw new FineTuneError(
+      'too-few-pairs',
+      `After holding out ${split.heldOutGroups} groups for evaluation only ${trainUsable} pairs remain to train on.`,
+    );
   const groupId = new Map<string, number>();
   for (const p of pairs) if (!groupId.has(String(p.group))) groupId.set(String(p.group), groupId.size);
 
@@ -180,7 +229,11 @@ export async function fineTuneHeads(input: FineTuneInput, options: Partial<FineT
   for (let step = 0, epoch = 0; epoch < o.epochs; epoch++) {
     shuffleInPlace(order, random);
     for (let s = 0; s < plan.stepsPerEpoch; s++, step++) {
-      if (hooks.signal?.aborted) throw new FineTuneError('cancelled', `Fine-tune cancelled at step ${step} of ${plan.totalSteps}; the current model version is unchanged.`);
+      if (hooks.signal?.aborted)
+        throw new FineTuneError(
+          'cancelled',
+          `Fine-tune cancelled at step ${step} of ${plan.totalSteps}; the current model version is unchanged.`,
+        );
       for (let k = 0; k < B; k++) {
         const p = pairs[order[s * B + k]!]!;
         imageCls.set(XI.subarray(p.imageIndex * WV, (p.imageIndex + 1) * WV), k * WV);
@@ -199,10 +252,30 @@ export async function fineTuneHeads(input: FineTuneInput, options: Partial<FineT
       const momentumText = towerForward(momentum.text, textCls, B).emb;
       imageQueue.setBatch(momentumImage, baseImage, group, noRejection);
       textQueue.setBatch(momentumText, baseText, group, rejected);
-      const batch: PairBatch = { size: B, imageCls, textCls, momentumImage, momentumText, baseImage, baseText, group, rejected, alpha };
+      const batch: PairBatch = {
+        size: B,
+        imageCls,
+        textCls,
+        momentumImage,
+        momentumText,
+        baseImage,
+        baseText,
+        group,
+        rejected,
+        alpha,
+      };
       const temp = student.temp[0]!;
-      const { loss, grad } = contrastiveStep(student, batch, imageQueue.bank(), textQueue.bank(), { alphaKd: o.alphaKd, teacherTemp: temp, baseTemp });
-      const lr = learningRate(step, { peakLr: o.lr, minLr: o.minLr, warmupSteps: plan.warmupSteps, totalSteps: plan.totalSteps });
+      const { loss, grad } = contrastiveStep(student, batch, imageQueue.bank(), textQueue.bank(), {
+        alphaKd: o.alphaKd,
+        teacherTemp: temp,
+        baseTemp,
+      });
+      const lr = learningRate(step, {
+        peakLr: o.lr,
+        minLr: o.minLr,
+        warmupSteps: plan.warmupSteps,
+        totalSteps: plan.totalSteps,
+      });
       optimizer.step(headParameters(grad), lr, skip);
       student.temp[0] = Math.min(TEMP_MAX, Math.max(TEMP_MIN, student.temp[0]!));
       imageQueue.advance();
@@ -215,21 +288,39 @@ export async function fineTuneHeads(input: FineTuneInput, options: Partial<FineT
       if (hooks.onProgress && (last || now - lastReport >= o.progressIntervalMs)) {
         lastReport = now;
         const elapsed = (now - trainStart) / 1000;
-        hooks.onProgress({ step: step + 1, totalSteps: plan.totalSteps, epoch, loss: point, elapsedSeconds: elapsed, etaSeconds: (elapsed / (step + 1)) * (plan.totalSteps - step - 1) });
+        hooks.onProgress({
+          step: step + 1,
+          totalSteps: plan.totalSteps,
+          epoch,
+          loss: point,
+          elapsedSeconds: elapsed,
+          etaSeconds: (elapsed / (step + 1)) * (plan.totalSteps - step - 1),
+        });
       }
       await yieldToEventLoop(); // lets a cancel message or abort() land between steps
     }
   }
-  if (hooks.signal?.aborted) throw new FineTuneError('cancelled', 'Fine-tune cancelled after the last step; the current model version is unchanged.');
+  if (hooks.signal?.aborted)
+    throw new FineTuneError(
+      'cancelled',
+      'Fine-tune cancelled after the last step; the current model version is unchanged.',
+    );
 
-  const after = recallReport(gallery(pairs, split.heldOut, groupId, projectRows(student.vision, XI, nI), projectRows(student.text, XT, nT), dim));
+  const after = recallReport(
+    gallery(pairs, split.heldOut, groupId, projectRows(student.vision, XI, nI), projectRows(student.text, XT, nT), dim),
+  );
   return {
     heads: student,
     momentumHeads: momentum,
     lossCurve,
     before,
     after,
-    counts: { trainPairs: split.train.length, heldOutPairs: split.heldOut.length, heldOutGroups: split.heldOutGroups, rejected: countPairs(pairs).rejected },
+    counts: {
+      trainPairs: split.train.length,
+      heldOutPairs: split.heldOut.length,
+      heldOutGroups: split.heldOutGroups,
+      rejected: countPairs(pairs).rejected,
+    },
     plan,
     options: o,
     seconds: (performance.now() - t0) / 1000,

@@ -48,7 +48,8 @@ export function parseHeadsFile(bytes: Uint8Array, label = 'heads.safetensors'): 
     if (e.dtype !== 'F32') fail(`tensor ${name} has dtype ${e.dtype}, expected F32`);
     const [b, end] = e.data_offsets;
     const count = e.shape.reduce((a, v) => a * v, 1);
-    if (end - b !== 4 * count || dataStart + end > bytes.length) fail(`tensor ${name}: offsets [${b}, ${end}] do not fit shape [${e.shape}] in the file`);
+    if (end - b !== 4 * count || dataStart + end > bytes.length)
+      fail(`tensor ${name}: offsets [${b}, ${end}] do not fit shape [${e.shape}] in the file`);
     const copy = bytes.slice(dataStart + b, dataStart + end); // aligned copy, little-endian F32 as stored
     tensors.set(name, { shape: e.shape, data: new Float32Array(copy.buffer, copy.byteOffset, count) });
   }
@@ -62,7 +63,8 @@ export function parseHeadsFile(bytes: Uint8Array, label = 'heads.safetensors'): 
     if (!required && !tensors.has(`${prefix}.weight`)) return null;
     const w = take(`${prefix}.weight`);
     const b = take(`${prefix}.bias`);
-    if (w.shape.length !== 2 || b.shape.length !== 1 || b.shape[0] !== w.shape[0]) fail(`${prefix}: weight [${w.shape}] and bias [${b.shape}] do not form a linear layer`);
+    if (w.shape.length !== 2 || b.shape.length !== 1 || b.shape[0] !== w.shape[0])
+      fail(`${prefix}: weight [${w.shape}] and bias [${b.shape}] do not form a linear layer`);
     return { weight: w.data, bias: b.data, outDim: w.shape[0]!, inDim: w.shape[1]! };
   };
   const tower = (side: 'vision' | 'text', suffix: string): Tower | null => {
@@ -79,11 +81,17 @@ export function parseHeadsFile(bytes: Uint8Array, label = 'heads.safetensors'): 
   const vm = tower('vision', '_m');
   const tm = tower('text', '_m');
   const momentum: ProjectionHeads = { vision: vm ?? vision, text: tm ?? text, temp };
-  if (vision.proj.outDim !== text.proj.outDim) fail(`vision_proj gives ${vision.proj.outDim}-d, text_proj ${text.proj.outDim}-d embeddings`);
+  if (vision.proj.outDim !== text.proj.outDim)
+    fail(`vision_proj gives ${vision.proj.outDim}-d, text_proj ${text.proj.outDim}-d embeddings`);
   return { heads, momentum, extra: Object.fromEntries(tensors) };
 }
 
-function towerTensors(side: string, suffix: string, t: Tower, out: Map<string, { shape: number[]; data: ArrayLike<number> }>): void {
+function towerTensors(
+  side: string,
+  suffix: string,
+  t: Tower,
+  out: Map<string, { shape: number[]; data: ArrayLike<number> }>,
+): void {
   const put = (prefix: string, l: Linear) => {
     out.set(`${prefix}.weight`, { shape: [l.outDim, l.inDim], data: l.weight });
     out.set(`${prefix}.bias`, { shape: [l.outDim], data: l.bias });

@@ -83,7 +83,11 @@ function towerParameters(prefix: string, t: Tower): Parameter[] {
 
 /** Every tensor in a fixed order, so two heads of one shape can be walked in lock-step (EMA, AdamW). */
 export function headParameters(h: ProjectionHeads): Parameter[] {
-  return [...towerParameters('vision', h.vision), ...towerParameters('text', h.text), { name: 'temp', data: h.temp, decay: false }];
+  return [
+    ...towerParameters('vision', h.vision),
+    ...towerParameters('text', h.text),
+    { name: 'temp', data: h.temp, decay: false },
+  ];
 }
 
 /** θm ← m·θm + (1−m)·θ (spec §1.8 "Momentum model"). */
@@ -153,13 +157,43 @@ export function towerForward(t: Tower, x: Vec, rows: number): TowerCache {
 export function towerBackward(t: Tower, cache: TowerCache, dEmb: Vec, grad: Tower): void {
   const { rows } = cache;
   const dz = l2NormalizeBackward(cache.emb, cache.norms, dEmb, rows, t.proj.outDim);
-  const dh = linearBackward(cache.h, t.proj.weight, dz, grad.proj.weight, grad.proj.bias, rows, t.proj.inDim, t.proj.outDim, t.adapter !== null);
+  const dh = linearBackward(
+    cache.h,
+    t.proj.weight,
+    dz,
+    grad.proj.weight,
+    grad.proj.bias,
+    rows,
+    t.proj.inDim,
+    t.proj.outDim,
+    t.adapter !== null,
+  );
   if (!t.adapter || !grad.adapter || !dh || !cache.a1 || !cache.g) return;
   const { fc1, fc2 } = t.adapter;
   // Residual: dL/da2 = dh (the identity path carries dh to x, which is frozen, so it is not needed).
-  const dg = linearBackward(cache.g, fc2.weight, dh, grad.adapter.fc2.weight, grad.adapter.fc2.bias, rows, fc2.inDim, fc2.outDim, true)!;
+  const dg = linearBackward(
+    cache.g,
+    fc2.weight,
+    dh,
+    grad.adapter.fc2.weight,
+    grad.adapter.fc2.bias,
+    rows,
+    fc2.inDim,
+    fc2.outDim,
+    true,
+  )!;
   const da1 = geluBackward(cache.a1, dg);
-  linearBackward(cache.x, fc1.weight, da1, grad.adapter.fc1.weight, grad.adapter.fc1.bias, rows, fc1.inDim, fc1.outDim, false);
+  linearBackward(
+    cache.x,
+    fc1.weight,
+    da1,
+    grad.adapter.fc1.weight,
+    grad.adapter.fc1.bias,
+    rows,
+    fc1.inDim,
+    fc1.outDim,
+    false,
+  );
 }
 
 /**

@@ -8,9 +8,16 @@ function random(n: number, seed: number): Float64Array {
 }
 
 /** Plain triple loop: C[i,j] = Σ_p A(i,p)·B(p,j) with accessors for the transposed layouts. */
-function naive(m: number, n: number, k: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): Float64Array {
+function naive(
+  m: number,
+  n: number,
+  k: number,
+  a: (i: number, p: number) => number,
+  b: (p: number, j: number) => number,
+): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) c[i * n + j]! += a(i, p) * b(p, j);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) c[i * n + j]! += a(i, p) * b(p, j);
   return c;
 }
 
@@ -35,22 +42,50 @@ describe('matrix products', () => {
       const bt = random(n * k, 2);
       const c = new Float64Array(m * n);
       matMulABt(a, bt, c, m, n, k);
-      const ref1 = naive(m, n, k, (i, p) => a[i * k + p]!, (p, j) => bt[j * k + p]!);
+      const ref1 = naive(
+        m,
+        n,
+        k,
+        (i, p) => a[i * k + p]!,
+        (p, j) => bt[j * k + p]!,
+      );
       expect(maxAbsDiff(c, ref1)).toBeLessThan(1e-12);
       matMulABt(a, bt, c, m, n, k, true);
-      expect(maxAbsDiff(c, ref1.map((v) => 2 * v))).toBeLessThan(1e-12);
+      expect(
+        maxAbsDiff(
+          c,
+          ref1.map((v) => 2 * v),
+        ),
+      ).toBeLessThan(1e-12);
 
       const b = random(k * n, 3);
       const c2 = new Float64Array(m * n).fill(7);
       matMul(a, b, c2, m, n, k);
-      const ref2 = naive(m, n, k, (i, p) => a[i * k + p]!, (p, j) => b[p * n + j]!);
+      const ref2 = naive(
+        m,
+        n,
+        k,
+        (i, p) => a[i * k + p]!,
+        (p, j) => b[p * n + j]!,
+      );
       expect(maxAbsDiff(c2, ref2)).toBeLessThan(1e-12);
 
       const at = random(k * m, 4);
       const c3 = new Float64Array(m * n).fill(1);
       matMulAtB(at, b, c3, m, n, k, true);
-      const ref3 = naive(m, n, k, (i, p) => at[p * m + i]!, (p, j) => b[p * n + j]!);
-      expect(maxAbsDiff(c3, ref3.map((v) => v + 1))).toBeLessThan(1e-12);
+      const ref3 = naive(
+        m,
+        n,
+        k,
+        (i, p) => at[p * m + i]!,
+        (p, j) => b[p * n + j]!,
+      );
+      expect(
+        maxAbsDiff(
+          c3,
+          ref3.map((v) => v + 1),
+        ),
+      ).toBeLessThan(1e-12);
     });
   }
 

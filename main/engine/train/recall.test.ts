@@ -14,7 +14,13 @@ describe('recallReport', () => {
 
   it('ranks a tie against the positive, so identical embeddings score nothing at R@1', () => {
     const same = Float32Array.of(1, 0, 1, 0, 1, 0);
-    const r = recallReport({ dim: 2, images: same, imageGroup: Int32Array.of(0, 1, 2), texts: same, textGroup: Int32Array.of(0, 1, 2) });
+    const r = recallReport({
+      dim: 2,
+      images: same,
+      imageGroup: Int32Array.of(0, 1, 2),
+      texts: same,
+      textGroup: Int32Array.of(0, 1, 2),
+    });
     expect(r.i2t.r1).toBe(0);
     expect(r.i2t.r5).toBe(1);
   });

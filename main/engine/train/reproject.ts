@@ -14,9 +14,14 @@ export interface CachedFeatures {
   captionWidth: number;
 }
 
-export function reprojectEmbeddings(heads: ProjectionHeads, f: CachedFeatures): { images: Float32Array; texts: Float32Array; dim: number } {
+export function reprojectEmbeddings(
+  heads: ProjectionHeads,
+  f: CachedFeatures,
+): { images: Float32Array; texts: Float32Array; dim: number } {
   if (heads.vision.proj.inDim !== f.imageWidth || heads.text.proj.inDim !== f.captionWidth) {
-    throw new Error(`reprojectEmbeddings: heads take ${heads.vision.proj.inDim}/${heads.text.proj.inDim}-wide features, the cache holds ${f.imageWidth}/${f.captionWidth}`);
+    throw new Error(
+      `reprojectEmbeddings: heads take ${heads.vision.proj.inDim}/${heads.text.proj.inDim}-wide features, the cache holds ${f.imageWidth}/${f.captionWidth}`,
+    );
   }
   return {
     images: projectRows(heads.vision, f.imageFeatures, f.imageFeatures.length / f.imageWidth),

@@ -4,8 +4,26 @@ import { headParameters } from './heads';
 import { runFineTuneInWorker } from './run-fine-tune-worker';
 import { syntheticLibrary } from './synthetic-pairs';
 
-const lib = syntheticLibrary({ concepts: 40, pairsPerConcept: 4, imageWidth: 32, textWidth: 24, embedDim: 16, latentDim: 8, styles: 3, hardNoise: 0, heldOutFraction: 0.2, seed: 5 });
-const input: FineTuneInput = { imageFeatures: lib.imageFeatures, imageWidth: 32, captionFeatures: lib.captionFeatures, captionWidth: 24, pairs: lib.pairs, base: lib.base };
+const lib = syntheticLibrary({
+  concepts: 40,
+  pairsPerConcept: 4,
+  imageWidth: 32,
+  textWidth: 24,
+  embedDim: 16,
+  latentDim: 8,
+  styles: 3,
+  hardNoise: 0,
+  heldOutFraction: 0.2,
+  seed: 5,
+});
+const input: FineTuneInput = {
+  imageFeatures: lib.imageFeatures,
+  imageWidth: 32,
+  captionFeatures: lib.captionFeatures,
+  captionWidth: 24,
+  pairs: lib.pairs,
+  base: lib.base,
+};
 const options = { epochs: 2, batchSize: 16, queueSize: 32, progressIntervalMs: 0 };
 
 describe('runFineTuneInWorker', () => {
@@ -22,11 +40,18 @@ describe('runFineTuneInWorker', () => {
 
   it('cancels through the AbortSignal with code "cancelled"', async () => {
     const controller = new AbortController();
-    const run = runFineTuneInWorker(input, { ...options, epochs: 50 }, { signal: controller.signal, onProgress: (p) => p.step === 2 && controller.abort() });
+    const run = runFineTuneInWorker(
+      input,
+      { ...options, epochs: 50 },
+      { signal: controller.signal, onProgress: (p) => p.step === 2 && controller.abort() },
+    );
     await expect(run).rejects.toMatchObject({ name: 'FineTuneError', code: 'cancelled' });
   });
 
   it('carries a refusal across the thread boundary as { name, code, message }', async () => {
-    await expect(runFineTuneInWorker({ ...input, pairs: input.pairs.slice(0, 5) })).rejects.toMatchObject({ name: 'FineTuneError', code: 'too-few-pairs' });
+    await expect(runFineTuneInWorker({ ...input, pairs: input.pairs.slice(0, 5) })).rejects.toMatchObject({
+      name: 'FineTuneError',
+      code: 'too-few-pairs',
+    });
   });
 });

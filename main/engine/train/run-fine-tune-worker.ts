@@ -50,7 +50,12 @@ export function runFineTuneInWorker(
   const url = launch.workerUrl ?? new URL('./fine-tune-worker.ts', import.meta.url);
   return new Promise<FineTuneResult>((resolve, reject) => {
     if (hooks.signal?.aborted) {
-      reject(new FineTuneError('cancelled', 'Fine-tune cancelled before it started; the current model version is unchanged.'));
+      reject(
+        new FineTuneError(
+          'cancelled',
+          'Fine-tune cancelled before it started; the current model version is unchanged.',
+        ),
+      );
       return;
     }
     const worker = startWorker(url);
@@ -69,8 +74,14 @@ export function runFineTuneInWorker(
       else if (msg.type === 'done') finish(() => resolve(msg.result));
       else finish(() => reject(new FineTuneError(msg.error.code, msg.error.message)));
     });
-    worker.on('error', (e) => finish(() => reject(new FineTuneError('worker-failed', `fine-tune worker crashed: ${e.message}`))));
-    worker.on('exit', (code) => finish(() => reject(new FineTuneError('worker-failed', `fine-tune worker exited with code ${code} before finishing`))));
+    worker.on('error', (e) =>
+      finish(() => reject(new FineTuneError('worker-failed', `fine-tune worker crashed: ${e.message}`))),
+    );
+    worker.on('exit', (code) =>
+      finish(() =>
+        reject(new FineTuneError('worker-failed', `fine-tune worker exited with code ${code} before finishing`)),
+      ),
+    );
     worker.postMessage({ type: 'start', input, options });
   });
 }

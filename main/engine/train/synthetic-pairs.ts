@@ -59,7 +59,8 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
   // Concept latents come in pairs of neighbours (z, z + small) so that hard noise is genuinely confusable.
   const latent = new Float32Array(G * d);
   for (let g = 0; g < G; g++) {
-    for (let j = 0; j < d; j++) latent[g * d + j] = g % 2 === 1 ? latent[(g - 1) * d + j]! + gaussian(r) * 0.5 : gaussian(r);
+    for (let j = 0; j < d; j++)
+      latent[g * d + j] = g % 2 === 1 ? latent[(g - 1) * d + j]! + gaussian(r) * 0.5 : gaussian(r);
   }
   const mixV = randn(WV * d, r, 1 / Math.sqrt(d));
   const mixT = randn(WT * d, r, 1 / Math.sqrt(d));
@@ -107,11 +108,16 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
     text: { adapter: null, proj: head(mixT, WT, 1, o.baseJunk ?? 2.5) },
     temp: Float32Array.of(0.07),
   };
-  const test = { imageFeatures: new Float32Array(G * WV), captionFeatures: new Float32Array(G * WT), group: new Int32Array(G) };
+  const test = {
+    imageFeatures: new Float32Array(G * WV),
+    captionFeatures: new Float32Array(G * WT),
+    group: new Int32Array(G),
+  };
   for (let g = 0; g < G; g++) {
     for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.6;
     lift(mixV, WV, z, test.imageFeatures, g * WV, 0.5);
-    for (let i = 0; i < WV; i++) test.imageFeatures[g * WV + i] = test.imageFeatures[g * WV + i]! + styleV[o.styles * WV + i]!;
+    for (let i = 0; i < WV; i++)
+      test.imageFeatures[g * WV + i] = test.imageFeatures[g * WV + i]! + styleV[o.styles * WV + i]!;
     for (let j = 0; j < d; j++) z[j] = latent[g * d + j]! + gaussian(r) * 0.6;
     lift(mixT, WT, z, test.captionFeatures, g * WT, 0.5);
     test.group[g] = g;
