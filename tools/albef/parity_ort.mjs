@@ -81,5 +81,6 @@ for (const r of rows) {
     `${r.variant} ${r.graph.padEnd(6)} ${r.case.padEnd(38)} ${r.output.padEnd(12)} max|Δ| ${r.maxAbsDiff.toExponential(2)} (${lim}) ${r.ok ? 'ok' : 'FAIL'}  run ${r.runMs.toFixed(0)} ms`,
   );
 }
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ source: doc.source, image_res: doc.image_res, rows }, null, 2) + '\n');
+if (jsonOut)
+  writeFileSync(jsonOut, JSON.stringify({ source: doc.source, image_res: doc.image_res, rows }, null, 2) + '\n');
 process.exit(failed ? 1 : 0);

@@ -197,3 +197,23 @@ def test_files_that_are_not_checkpoints_are_refused(tmp_path: Path):
 def test_compress_keys_collapses_layer_indices_into_ranges():
     keys = [f"a.layer.{i}.w" for i in (0, 1, 2, 5, 7, 8)] + ["b", "c.3.x"]
     assert compress_keys(keys) == ["a.layer.{0-2,5,7-8}.w", "b", "c.3.x"]
+
+
+@pytest.mark.parametrize(
+    "layout,res,missing",
+    [
+        ("retrieval", 384, "text_encoder.encoder.layer.7.crossattention.self.value.weight"),
+        ("pretrain", 256, "text_encoder.bert.encoder.layer.7.crossattention.self.value.weight"),
+    ],
+)
+def test_full_size_official_file_with_one_key_renamed_is_refused_naming_both_keys(layout, res, missing):
+    sd = synthetic(layout, AlbefConfig.base(res), device="meta")
+    sd[missing.replace("value", "values")] = sd.pop(missing)
+    with pytest.raises(CheckpointError) as err:
+        check_keys(sd, layout, infer_config(sd, layout), "ckpt.pth")
+    assert str(err.value).split("\n")[1:] == [
+        "  missing (1):",
+        f"    {missing}",
+        "  unexpected (1):",
+        f"    {missing.replace('value', 'values')}",
+    ]
