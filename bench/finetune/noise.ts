@@ -10,7 +10,7 @@
  * caption, clean ones `confirmed`.
  *
  *   npx tsx bench/finetune/noise.ts [--concepts 1000] [--width 256] [--noise 0.2,0.4] [--review 500] [--epochs 5]
- *        [--base-junk 2.5 (poor base) | 0.7 (decent base)] [--kd 1] [--adapter 0|hidden] [--out f.json]
+ *        [--base-junk 2.5 (poor base) | 0.7 (decent base)] [--kd 1] [--adapter 0|hidden] [--mode hard|swap] [--out f.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '3' },
     'base-junk': { type: 'string', default: '2.5' },
     adapter: { type: 'string', default: '0' },
+    mode: { type: 'string', default: 'hard' },
     out: { type: 'string' },
   },
 });

@@ -21,6 +21,8 @@ export interface SyntheticOptions {
   styles: number;
   /** Fraction of training pairs whose caption is swapped for a neighbouring concept's (noisy flag kept). */
   hardNoise: number;
+  /** 'hard' (default): the neighbouring concept's caption; 'swap': a random other concept's caption. */
+  noiseMode?: 'hard' | 'swap';
   /**
    * Size of the random (wrong) part of the base heads relative to the true alignment: 2.5 gives a poor
    * base (a few % R@1), below 1 a decent one — KD's value depends on how good its teacher is.
@@ -129,7 +131,8 @@ export function syntheticLibrary(o: SyntheticOptions): SyntheticLibrary {
     shuffleInPlace(idx, r);
     for (const i of idx.slice(0, Math.round(o.hardNoise * idx.length))) {
       const g = Math.floor(i / o.pairsPerConcept);
-      const neighbour = g % 2 === 0 ? Math.min(G - 1, g + 1) : g - 1;
+      let neighbour = g % 2 === 0 ? Math.min(G - 1, g + 1) : g - 1;
+      if (o.noiseMode === 'swap') neighbour = (g + 1 + Math.floor(r() * (G - 1))) % G;
       // the neighbour's caption with the same slot: a real caption of another concept
       pairs[i] = { ...pairs[i]!, captionIndex: neighbour * o.pairsPerConcept + (i % o.pairsPerConcept) };
       noisy[i] = true;
