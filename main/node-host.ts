@@ -6,7 +6,7 @@ import { createDispatcher } from './api-binding';
 import type { AppContext } from './app-context';
 import { EventHub } from './event-hub';
 import { createHandlers } from './handlers';
-import { readProjectVersion, rendererBuildDir } from './project-paths';
+import { defaultBundleDir, readProjectVersion, rendererBuildDir } from './project-paths';
 import { type BrowserHost, startBrowserHost } from './server';
 
 export interface NodeHostOptions {
@@ -16,6 +16,8 @@ export interface NodeHostOptions {
   rendererRoot?: string;
   host?: string;
   maxBodyBytes?: number;
+  /** Model bundle to open the library with (default: resources/models/albef-emoji-small). */
+  bundleDir?: string;
 }
 
 export interface NodeHost {
@@ -33,6 +35,21 @@ export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> 
     libraryPath: options.libraryPath,
     events,
   };
+  // The library (issue #8): one composition over one store, so imports are searchable as their batches commit.
+  const library = options.libraryPath
+    ? await (
+        await import('./engine/library/open-library')
+      ).openLibrary({
+        library: options.libraryPath,
+        bundleDir: options.bundleDir ?? defaultBundleDir,
+        onProgress: (p) => events.emit('job.progress', p),
+      })
+    : null;
+  if (library) {
+    ctx.search = { query: (request) => library.search.search(request) };
+    ctx.ingest = library.session.ingest;
+    ctx.catalog = library.catalog;
+  }
   const browserHost = await startBrowserHost({
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
@@ -41,6 +58,7 @@ export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> 
     rendererRoot: options.rendererRoot ?? rendererBuildDir,
     dispatcher: createDispatcher(createHandlers(ctx)),
     events,
+    ...(library ? { mediaFiles: (variant, id) => library.catalog.fileFor(id, variant) } : {}),
   });
   return {
     browserHost,
@@ -48,6 +66,7 @@ export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> 
     async close() {
       // Reverse order of creation (style.md "What to absorb" 5).
       await browserHost.close();
+      await library?.close();
       events.dispose();
     },
   };

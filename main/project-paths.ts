@@ -11,6 +11,9 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 /** Output of `npm run build:renderer` (and of electron-vite's renderer build): what the browser host serves. */
 export const rendererBuildDir = path.join(projectRoot, 'out', 'renderer');
 
+/** The bundled default model (issue #4); the CLI's --model and the browser host's bundleDir default to it. */
+export const defaultBundleDir = path.join(projectRoot, 'resources', 'models', 'albef-emoji-small');
+
 export function readProjectVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;

@@ -3,12 +3,15 @@
  *
  *   POST /api/<method>   body = JSON input → JSON `ApiResult` (status 200, or the error's HTTP status)
  *   GET  /events         WebSocket upgrade; the server pushes `{ type: 'event', name, payload }` frames
+ *   GET  /media/<grid|lightbox|original>/<id>   a photo of the open library (thumbnail or original), resolved by
+ *                        `mediaFiles` from its id — never from a path in the URL (DESIGN.md §8)
  *   GET  /, /assets/...  files of the built renderer (out/renderer), never anything outside that folder
  *
  * Every request and socket needs the per-launch token (see server/auth.ts), else 401. Requests whose Host header
  * is not this loopback address are refused with 403 (DNS-rebinding defence). A bad request never stops the host.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -37,7 +40,16 @@ export interface BrowserHostOptions {
   events: EventHub;
   /** Bodies above this get 413 (default DEFAULT_MAX_BODY_BYTES). */
   maxBodyBytes?: number;
+  /** Resolves `/media/<variant>/<id>` to a file inside the library's roots or cache, or null (404). */
+  mediaFiles?: MediaFileResolver;
 }
+
+export type MediaFileResolver = (
+  variant: 'grid' | 'lightbox' | 'original',
+  mediaId: number,
+) => Promise<{ file: string; contentType: string } | null>;
+
+const MEDIA_ROUTE = /^\/media\/(grid|lightbox|original)\/([1-9][0-9]{0,15})$/;
 
 export interface BrowserHost {
   readonly port: number;
@@ -98,7 +110,40 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       sendJson(res, 405, failure('method_not_allowed', `${req.method ?? '?'} is not allowed on ${url.pathname}`));
       return;
     }
+    const media = MEDIA_ROUTE.exec(url.pathname);
+    if (media) {
+      await serveMedia(req, res, media[1] as 'grid' | 'lightbox' | 'original', Number(media[2]));
+      return;
+    }
     await serveStatic(req, res, url, found.source === 'query');
+  }
+
+  async function serveMedia(
+    req: IncomingMessage,
+    res: ServerResponse,
+    variant: 'grid' | 'lightbox' | 'original',
+    mediaId: number,
+  ): Promise<void> {
+    const found = options.mediaFiles ? await options.mediaFiles(variant, mediaId) : null;
+    const info = found ? await stat(found.file).catch(() => null) : null;
+    if (!found || !info?.isFile()) {
+      sendJson(res, 404, failure('not_found', `no ${variant} image for photo ${mediaId}`));
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': found.contentType,
+      'Content-Length': String(info.size),
+      'X-Content-Type-Options': 'nosniff',
+      // Thumbnails are keyed by content hash, but the id → file mapping can change on re-import: revalidate.
+      'Cache-Control': 'private, max-age=60',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(found.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   async function handleApiCall(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {

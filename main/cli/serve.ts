@@ -13,6 +13,7 @@ Starts the browser host and prints the URL to open (it carries the per-launch to
   --port N        port on 127.0.0.1 (default 0: any free port)
   --token T       token to require (default: 32 random bytes); A-Z a-z 0-9 . _ ~ -
   --library PATH  library to open (default: the bundled demo library, when there is one)
+  --model DIR     model bundle for the library (default: resources/models/albef-emoji-small)
   --host H        only 127.0.0.1 is accepted; anything else is refused
   --json          print {"url","port","token"} as one JSON line once listening
 
@@ -22,6 +23,7 @@ Example: pairscope serve --port 8080 --token secret   →   http://127.0.0.1:808
       port: { type: 'string' },
       token: { type: 'string' },
       library: { type: 'string' },
+      model: { type: 'string' },
       host: { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -42,6 +44,7 @@ Example: pairscope serve --port 8080 --token secret   →   http://127.0.0.1:808
       port,
       token,
       libraryPath,
+      ...(values.model !== undefined ? { bundleDir: path.resolve(values.model) } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
     });
     const { url } = host.browserHost;
