@@ -2,9 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { textFlops, visionFlops } from './flops';
 
 const base = {
-  family: 'albef' as const, image_res: 384, patch_size: 16, vision_width: 768, vision_depth: 12, vision_heads: 12,
-  vision_mlp_ratio: 4, vision_ln_eps: 1e-6, text_width: 768, text_layers: 12, fusion_layer: 6, text_heads: 12,
-  text_intermediate: 3072, text_ln_eps: 1e-12, vocab_size: 30522, max_position_embeddings: 512, type_vocab_size: 2, embed_dim: 256,
+  family: 'albef' as const,
+  image_res: 384,
+  patch_size: 16,
+  vision_width: 768,
+  vision_depth: 12,
+  vision_heads: 12,
+  vision_mlp_ratio: 4,
+  vision_ln_eps: 1e-6,
+  text_width: 768,
+  text_layers: 12,
+  fusion_layer: 6,
+  text_heads: 12,
+  text_intermediate: 3072,
+  text_ln_eps: 1e-12,
+  vocab_size: 30522,
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  embed_dim: 256,
 };
 
 describe('FLOP counts', () => {

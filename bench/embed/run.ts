@@ -46,10 +46,17 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'bench-embed-'));
 /** Real photos (Debian tuxpaint-data templates, ~1 Mpx JPEG) and captions (emoji manifest or emojibase labels). */
 function inputs() {
   const dir = '/usr/share/tuxpaint/templates';
-  const photos = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(dir, f));
+  const photos = readdirSync(dir)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .map((f) => path.join(dir, f));
   const files = Array.from({ length: nImages }, (_, i) => photos[i % photos.length]!);
-  const labels = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/emojibase-data/en/data.json'), 'utf8')) as Array<{ label: string; tags?: string[] }>)
-    .map((e) => `${e.label}, ${(e.tags ?? []).join(' ')}`);
+  const labels = (
+    JSON.parse(readFileSync(path.join(ROOT, 'node_modules/emojibase-data/en/data.json'), 'utf8')) as Array<{
+      label: string;
+      tags?: string[];
+    }>
+  ).map((e) => `${e.label}, ${(e.tags ?? []).join(' ')}`);
   const captions = Array.from({ length: nCaptions }, (_, i) => labels[(i * 37) % labels.length]!);
   return { files, captions };
 }
@@ -61,7 +68,9 @@ function seconds<T>(fn: () => Promise<T>): Promise<[number, T]> {
 
 async function ortGemm(): Promise<number> {
   const file = path.join(work, 'gemm.onnx');
-  execFileSync('/usr/bin/python3', ['-c', `
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    `
 import sys, numpy as np, onnx
 from onnx import helper, TensorProto, numpy_helper
 n = int(sys.argv[2])
@@ -69,9 +78,16 @@ b = numpy_helper.from_array(np.random.default_rng(0).standard_normal((n, n)).ast
 g = helper.make_graph([helper.make_node('MatMul', ['a', 'b'], ['c'])], 'gemm',
     [helper.make_tensor_value_info('a', TensorProto.FLOAT, [n, n])], [helper.make_tensor_value_info('c', TensorProto.FLOAT, [n, n])], [b])
 m = helper.make_model(g, opset_imports=[helper.make_opsetid('', 17)]); m.ir_version = 8
-onnx.save(m, sys.argv[1])`, file, String(gemmN)]);
+onnx.save(m, sys.argv[1])`,
+    file,
+    String(gemmN),
+  ]);
   const g = await GraphSession.open('gemm', { fp32: file }, { providers: ['cpu'], threads });
-  const a = { type: 'float32' as const, data: new Float32Array(gemmN * gemmN).map((_, i) => Math.sin(i)), dims: [gemmN, gemmN] };
+  const a = {
+    type: 'float32' as const,
+    data: new Float32Array(gemmN * gemmN).map((_, i) => Math.sin(i)),
+    dims: [gemmN, gemmN],
+  };
   await g.run({ a });
   const reps = 10;
   const [t] = await seconds(async () => {
@@ -84,7 +100,9 @@ onnx.save(m, sys.argv[1])`, file, String(gemmN)]);
 function cosines(a: Float32Array, b: Float32Array, dim: number): number {
   let worst = 1;
   for (let i = 0; i < a.length / dim; i++) {
-    let d = 0, na = 0, nb = 0;
+    let d = 0,
+      na = 0,
+      nb = 0;
     for (let k = i * dim; k < (i + 1) * dim; k++) {
       d += a[k]! * b[k]!;
       na += a[k]! ** 2;
@@ -106,7 +124,6 @@ async function benchBundle(dir: string, weightsArg: string, gemmOrt: number) {
   const [tDecode, decoded] = await seconds(() => Promise.all(files.map((f) => decodeImage(f, embedder.spec))));
   const pixels = new Float32Array(nImages * 3 * R * R);
   decoded.forEach((d, i) => normaliseInto(d.rgb, embedder.spec, pixels, i));
-  const ids = captions.map((c) => embedder.tokenizer.encode(c.toLowerCase()).ids);
 
   await embedder.embedPixels(pixels.slice(0, batch * 3 * R * R), Math.min(batch, nImages)); // warm-up
   await embedder.embedTexts(captions.slice(0, batch));
@@ -120,15 +137,35 @@ async function benchBundle(dir: string, weightsArg: string, gemmOrt: number) {
   const outFile = path.join(work, 'torch.f32');
   writeFileSync(pixFile, Buffer.from(pixels.buffer));
   const torchIds = ortTexts.map((r) => (r.ok ? r.value.ids : [])); // ids after pre_caption, as the runtime embedded them
-  writeFileSync(req, JSON.stringify({
-    bundle: dir, weights: weightsArg === 'tiny' || weightsArg === 'base-random' ? weightsArg : { checkpoint: weightsArg },
-    threads, batch, image_res: R, pixels: pixFile, count: nImages, ids: torchIds, out: outFile, gemm: gemmN,
-  }));
-  const torch = JSON.parse(execFileSync('/usr/bin/python3', [path.join(import.meta.dirname, 'torch-rate.py'), req], { maxBuffer: 1 << 26 }).toString()) as {
-    images_per_s: number; captions_per_s: number; gemm_gflops: number;
+  writeFileSync(
+    req,
+    JSON.stringify({
+      bundle: dir,
+      weights: weightsArg === 'tiny' || weightsArg === 'base-random' ? weightsArg : { checkpoint: weightsArg },
+      threads,
+      batch,
+      image_res: R,
+      pixels: pixFile,
+      count: nImages,
+      ids: torchIds,
+      out: outFile,
+      gemm: gemmN,
+    }),
+  );
+  const torch = JSON.parse(
+    execFileSync('/usr/bin/python3', [path.join(import.meta.dirname, 'torch-rate.py'), req], {
+      maxBuffer: 1 << 26,
+    }).toString(),
+  ) as {
+    images_per_s: number;
+    captions_per_s: number;
+    gemm_gflops: number;
   };
   const torchOut = new Float32Array(readFileSync(outFile).buffer.slice(0));
-  const ortFlat = new Float32Array([...ortImages.flatMap((r) => (r.ok ? Array.from(r.value.emb) : [])), ...ortTexts.flatMap((r) => (r.ok ? Array.from(r.value.emb) : []))]);
+  const ortFlat = new Float32Array([
+    ...ortImages.flatMap((r) => (r.ok ? Array.from(r.value.emb) : [])),
+    ...ortTexts.flatMap((r) => (r.ok ? Array.from(r.value.emb) : [])),
+  ]);
 
   const meanL = torchIds.reduce((s, x) => s + x.length, 0) / torchIds.length;
   const vF = visionFlops(m.architecture);
@@ -164,11 +201,17 @@ for (let i = 0; i < bundles.length; i++) {
   console.log(JSON.stringify(row));
 }
 const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-console.log(`\ncpu: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.availableParallelism()}, threads ${threads}, batch ${batch}`);
-console.log('| bundle | res | ORT img/s | PyTorch img/s | ORT/PyTorch | pipeline img/s (files) | pipeline/model | ORT captions/s | PyTorch captions/s | ORT/PyTorch | vision GFLOP/s | GEMM GFLOP/s (ORT) | of GEMM | min cos ORT vs PyTorch |');
+console.log(
+  `\ncpu: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.availableParallelism()}, threads ${threads}, batch ${batch}`,
+);
+console.log(
+  '| bundle | res | ORT img/s | PyTorch img/s | ORT/PyTorch | pipeline img/s (files) | pipeline/model | ORT captions/s | PyTorch captions/s | ORT/PyTorch | vision GFLOP/s | GEMM GFLOP/s (ORT) | of GEMM | min cos ORT vs PyTorch |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.bundle} | ${r.resolution} | ${f(r.ort_images_per_s)} | ${f(r.torch_images_per_s)} | ${f(r.ort_images_per_s / r.torch_images_per_s)}× | ${f(r.pipeline_images_per_s)} | ${f(r.pipeline_images_per_s / r.ort_images_per_s)} | ${f(r.ort_captions_per_s)} | ${f(r.torch_captions_per_s)} | ${f(r.ort_captions_per_s / r.torch_captions_per_s)}× | ${f(r.ort_vision_gflops)} | ${f(r.gemm_ort_gflops)} | ${(100 * r.ort_vision_gflops / r.gemm_ort_gflops).toFixed(0)}% | ${r.min_cosine_ort_vs_torch.toFixed(6)} |`);
+  console.log(
+    `| ${r.bundle} | ${r.resolution} | ${f(r.ort_images_per_s)} | ${f(r.torch_images_per_s)} | ${f(r.ort_images_per_s / r.torch_images_per_s)}× | ${f(r.pipeline_images_per_s)} | ${f(r.pipeline_images_per_s / r.ort_images_per_s)} | ${f(r.ort_captions_per_s)} | ${f(r.torch_captions_per_s)} | ${f(r.ort_captions_per_s / r.torch_captions_per_s)}× | ${f(r.ort_vision_gflops)} | ${f(r.gemm_ort_gflops)} | ${((100 * r.ort_vision_gflops) / r.gemm_ort_gflops).toFixed(0)}% | ${r.min_cosine_ort_vs_torch.toFixed(6)} |`,
+  );
 }
 if (values.json) writeFileSync(values.json, JSON.stringify({ cpu: os.cpus()[0]?.model, rows }, null, 1));
 rmSync(work, { recursive: true, force: true });

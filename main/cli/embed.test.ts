@@ -15,7 +15,16 @@ async function run(args: string[]) {
 
 describe('pairscope embed', () => {
   it('prints one JSON line per image and caption, in order, with unit-length embeddings', async () => {
-    const { code, lines, err } = await run([PHOTO, '--text', 'a red cat', '--bundle', TINY, '--provider', 'cpu', '--features']);
+    const { code, lines, err } = await run([
+      PHOTO,
+      '--text',
+      'a red cat',
+      '--bundle',
+      TINY,
+      '--provider',
+      'cpu',
+      '--features',
+    ]);
     expect(code).toBe(0);
     expect(lines.map((l) => l.file ?? l.text)).toEqual([PHOTO, 'a red cat']);
     const emb = lines[0]!.embedding as number[];
@@ -29,10 +38,16 @@ describe('pairscope embed', () => {
   it('reports a bad item with its code, embeds the rest and exits 1', async () => {
     const { code, lines } = await run(['/no/such.jpg', PHOTO, '--text', '', '--bundle', TINY, '--provider', 'cpu']);
     expect(code).toBe(1);
-    expect(lines.map((l) => (l.error as { code?: string } | undefined)?.code ?? 'ok')).toEqual(['IMAGE_UNREADABLE', 'ok', 'CAPTION_EMPTY']);
+    expect(lines.map((l) => (l.error as { code?: string } | undefined)?.code ?? 'ok')).toEqual([
+      'IMAGE_UNREADABLE',
+      'ok',
+      'CAPTION_EMPTY',
+    ]);
   });
 
   it('refuses an unknown provider as a usage error', async () => {
-    await expect(run([PHOTO, '--provider', 'tpu'])).rejects.toThrow('--provider must be one of cuda, webgpu, dml, coreml, cpu, got "tpu"');
+    await expect(run([PHOTO, '--provider', 'tpu'])).rejects.toThrow(
+      '--provider must be one of cuda, webgpu, dml, coreml, cpu, got "tpu"',
+    );
   });
 });

@@ -32,7 +32,8 @@ Example: pairscope embed photo.jpg --text "a red apple" --bundle test/fixtures/t
       provider: { type: 'string' },
     });
     const texts = values.text ?? [];
-    if (positionals.length === 0 && texts.length === 0) throw new CliUsageError('give at least one image file or --text');
+    if (positionals.length === 0 && texts.length === 0)
+      throw new CliUsageError('give at least one image file or --text');
     const provider = values.provider;
     if (provider !== undefined && !(PROVIDERS as readonly string[]).includes(provider)) {
       throw new CliUsageError(`--provider must be one of ${PROVIDERS.join(', ')}, got "${provider}"`);
@@ -67,13 +68,24 @@ Example: pairscope embed photo.jpg --text "a red apple" --bundle test/fixtures/t
         io.stdout(
           JSON.stringify(
             r.ok
-              ? { text, ids: r.value.ids, embedding: vec(r.value.emb), ...(values.features ? { feature: vec(r.value.cls) } : {}) }
+              ? {
+                  text,
+                  ids: r.value.ids,
+                  embedding: vec(r.value.emb),
+                  ...(values.features ? { feature: vec(r.value.cls) } : {}),
+                }
               : { text, error: { code: r.error.code, message: r.error.message } },
           ),
         );
       });
       const providers = await embedder.providers();
-      io.stderr(`embed: ${positionals.length + texts.length - failed} embedded, ${failed} failed; providers ${Object.entries(providers).map(([g, p]) => `${g}=${p!.provider}`).join(' ')}`);
+      io.stderr(
+        `embed: ${positionals.length + texts.length - failed} embedded, ${failed} failed; providers ${Object.entries(
+          providers,
+        )
+          .map(([g, p]) => `${g}=${p!.provider}`)
+          .join(' ')}`,
+      );
     } finally {
       await embedder.dispose();
     }

@@ -10,9 +10,19 @@ import { command } from './eval';
 const ROOT = path.resolve(__dirname, '../..');
 const FIX = path.join(ROOT, 'test/fixtures/pipeline-parity');
 type PyRecalls = { 'R@1': number; 'R@5': number; 'R@10': number };
-const python = (JSON.parse(readFileSync(path.join(FIX, 'eval-tiny.json'), 'utf8')) as {
-  results: Record<string, { images: number; texts: number; itc: { i2t: PyRecalls; t2i: PyRecalls }; itm: { i2t: PyRecalls; t2i: PyRecalls } }>;
-}).results['eval-manifest.jsonl']!;
+const python = (
+  JSON.parse(readFileSync(path.join(FIX, 'eval-tiny.json'), 'utf8')) as {
+    results: Record<
+      string,
+      {
+        images: number;
+        texts: number;
+        itc: { i2t: PyRecalls; t2i: PyRecalls };
+        itm: { i2t: PyRecalls; t2i: PyRecalls };
+      }
+    >;
+  }
+).results['eval-manifest.jsonl']!;
 
 async function run(args: string[]) {
   const out: string[] = [];
@@ -23,7 +33,17 @@ async function run(args: string[]) {
 
 describe('pairscope eval', () => {
   it('reproduces the Python evaluation figures (ITC and ITM@4, both directions) within 0.5 points', async () => {
-    const { code, out } = await run(['--bundle', path.join(ROOT, 'test/fixtures/tiny-albef'), '--manifest', path.join(FIX, 'eval-manifest.jsonl'), '--k-test', '4', '--json', '--threads', '2']);
+    const { code, out } = await run([
+      '--bundle',
+      path.join(ROOT, 'test/fixtures/tiny-albef'),
+      '--manifest',
+      path.join(FIX, 'eval-manifest.jsonl'),
+      '--k-test',
+      '4',
+      '--json',
+      '--threads',
+      '2',
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(out[0]!) as {
       itc: Record<'i2t' | 't2i', { r1: number; r5: number; r10: number }>;

@@ -46,10 +46,14 @@ Example: pairscope eval --manifest data/emoji/test_fluent_seen.jsonl --json`,
         log: (line) => io.stderr(`eval: ${line}`),
       });
       for (const s of report.skipped) io.stderr(`eval: skipped ${s}`);
-      if (values.json) io.stdout(JSON.stringify({ bundle: embedder.bundle.manifest.name, manifest: values.manifest, ...report }));
+      if (values.json)
+        io.stdout(JSON.stringify({ bundle: embedder.bundle.manifest.name, manifest: values.manifest, ...report }));
       else {
-        const fmt = (r: { r1: number; r5: number; r10: number }) => `R@1 ${pct(r.r1)}  R@5 ${pct(r.r5)}  R@10 ${pct(r.r10)}`;
-        io.stdout(`${embedder.bundle.manifest.name} on ${values.manifest}: ${report.n.images} images, ${report.n.texts} texts`);
+        const fmt = (r: { r1: number; r5: number; r10: number }) =>
+          `R@1 ${pct(r.r1)}  R@5 ${pct(r.r5)}  R@10 ${pct(r.r10)}`;
+        io.stdout(
+          `${embedder.bundle.manifest.name} on ${values.manifest}: ${report.n.images} images, ${report.n.texts} texts`,
+        );
         io.stdout(`  ITC  i2t ${fmt(report.itc.i2t)} | t2i ${fmt(report.itc.t2i)}`);
         if (report.itm) io.stdout(`  ITM@${report.itm.k_test} i2t ${fmt(report.itm.i2t)} | t2i ${fmt(report.itm.t2i)}`);
         io.stdout(`  AliProducts score (mean t2i R@5, R@10): ${pct(report.aliproducts)}`);

@@ -32,7 +32,10 @@ export async function loadBundle(dir: string, options: LoadBundleOptions = {}): 
   try {
     raw = await readFile(manifestPath, 'utf8');
   } catch (err) {
-    throw new ModelError('BUNDLE_MANIFEST_MISSING', `model bundle ${root}: cannot read manifest.json (${errnoText(err)})`);
+    throw new ModelError(
+      'BUNDLE_MANIFEST_MISSING',
+      `model bundle ${root}: cannot read manifest.json (${errnoText(err)})`,
+    );
   }
   let json: unknown;
   try {

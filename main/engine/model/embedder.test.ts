@@ -45,7 +45,9 @@ describe('Embedder on the tiny-albef bundle', () => {
     normaliseInto((await decodeImage(PHOTO, embedder.spec)).rgb, embedder.spec, pixels, 0);
     const [fromPixels] = await embedder.embedPixels(pixels, 1);
     const [fromFile] = await embedder.embedImages([PHOTO]);
-    expect(fromPixels!.ok && Array.from(fromPixels!.value.emb)).toEqual(fromFile!.ok && Array.from(fromFile!.value.emb));
+    expect(fromPixels!.ok && Array.from(fromPixels!.value.emb)).toEqual(
+      fromFile!.ok && Array.from(fromFile!.value.emb),
+    );
   });
 
   it('reports the provider each opened graph runs on', async () => {
@@ -81,18 +83,39 @@ describe('bad input: each bad item gets its own error and the rest of the batch 
     const inputs = [PHOTO, missing, zero, EMOJI, truncated, text, bomb, huge, PHOTO];
     const results = await embedder.embedImages(inputs);
     const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
-    expect(codes).toEqual(['ok', 'IMAGE_UNREADABLE', 'IMAGE_EMPTY', 'ok', 'IMAGE_DECODE', 'IMAGE_DECODE', 'IMAGE_DECODE', 'IMAGE_TOO_LARGE', 'ok']);
+    expect(codes).toEqual([
+      'ok',
+      'IMAGE_UNREADABLE',
+      'IMAGE_EMPTY',
+      'ok',
+      'IMAGE_DECODE',
+      'IMAGE_DECODE',
+      'IMAGE_DECODE',
+      'IMAGE_TOO_LARGE',
+      'ok',
+    ]);
     results.forEach((r, i) => {
       if (!r.ok) expect(r.error.message.startsWith(inputs[i]!), r.error.message).toBe(true);
     });
     const good = await embedder.embedImages([PHOTO]);
-    expect(results[8]!.ok && good[0]!.ok && Array.from(results[8]!.value.emb)).toEqual(good[0]!.ok && Array.from(good[0]!.value.emb));
+    expect(results[8]!.ok && good[0]!.ok && Array.from(results[8]!.value.emb)).toEqual(
+      good[0]!.ok && Array.from(good[0]!.value.emb),
+    );
   });
 
   it('captions: empty, 10 MB, non-UTF-8 bytes, a lone surrogate among good ones', async () => {
     const tenMB = 'a'.repeat(10 * 1024 * 1024);
     const latin1 = new Uint8Array(Buffer.from('caf\xe9 au lait', 'latin1'));
-    const inputs = ['a red cat', '', tenMB, latin1, 'bad \ud800 text', '  ...  ', new TextEncoder().encode('smiling dog'), 'the blue car'];
+    const inputs = [
+      'a red cat',
+      '',
+      tenMB,
+      latin1,
+      'bad \ud800 text',
+      '  ...  ',
+      new TextEncoder().encode('smiling dog'),
+      'the blue car',
+    ];
     const results = await embedder.embedTexts(inputs);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
       'ok',
@@ -104,8 +127,12 @@ describe('bad input: each bad item gets its own error and the rest of the batch 
       'ok',
       'ok',
     ]);
-    expect(results[3]!.ok ? '' : results[3]!.error.message).toBe('caption #3 (12 bytes): not UTF-8 text (invalid byte 0xe9 at offset 3)');
-    expect(results[2]!.ok ? '' : results[2]!.error.message).toMatch(/^caption #2 "a{40}…": 10485760 characters is over the limit of 65536$/);
+    expect(results[3]!.ok ? '' : results[3]!.error.message).toBe(
+      'caption #3 (12 bytes): not UTF-8 text (invalid byte 0xe9 at offset 3)',
+    );
+    expect(results[2]!.ok ? '' : results[2]!.error.message).toMatch(
+      /^caption #2 "a{40}…": 10485760 characters is over the limit of 65536$/,
+    );
     const [alone] = await embedder.embedTexts(['smiling dog']);
     expect(results[6]!.ok && Array.from(results[6]!.value.emb)).toEqual(alone!.ok && Array.from(alone!.value.emb));
   });

@@ -9,8 +9,24 @@ import { loadBundle, type Bundle, type LoadBundleOptions } from './bundle';
 import { aheadOf } from './decode-ahead';
 import { ModelError, toModelErrorShape, type ModelErrorShape } from './errors';
 import type { GraphName } from './manifest';
-import { DEFAULT_DECODE_LIMITS, decodeImage, describeInput, imageSpecOf, normaliseInto, type DecodeLimits, type ImageInput, type ImageSpec } from './preprocess';
-import { GraphSession, ortBackend, type FeedTensor, type ProviderName, type RuntimeSettings, type SessionBackend } from './sessions';
+import {
+  DEFAULT_DECODE_LIMITS,
+  decodeImage,
+  describeInput,
+  imageSpecOf,
+  normaliseInto,
+  type DecodeLimits,
+  type ImageInput,
+  type ImageSpec,
+} from './preprocess';
+import {
+  GraphSession,
+  ortBackend,
+  type FeedTensor,
+  type ProviderName,
+  type RuntimeSettings,
+  type SessionBackend,
+} from './sessions';
 import { describeText, encodeCaption, type TextInput } from './text-input';
 import { BertTokenizer } from './tokenizer';
 
@@ -87,7 +103,10 @@ export class Embedder {
     return out;
   }
 
-  async embedImages(inputs: readonly ImageInput[], options: { keepTokens?: boolean } = {}): Promise<Array<ItemResult<ImageEmbedding>>> {
+  async embedImages(
+    inputs: readonly ImageInput[],
+    options: { keepTokens?: boolean } = {},
+  ): Promise<Array<ItemResult<ImageEmbedding>>> {
     const results: Array<ItemResult<ImageEmbedding>> = new Array(inputs.length);
     const R = this.spec.resolution;
     const decoded = aheadOf(inputs, this.settings.decodeAhead ?? this.batchSize * 2, async (input, index) => {
@@ -105,7 +124,9 @@ export class Embedder {
       const items = batch;
       batch = [];
       await this.runBatch(items, results, async () => {
-        const out = await (await this.graph('vision')).run({ pixel_values: { type: 'float32', data: pixels, dims: [items.length, 3, R, R] } });
+        const out = await (
+          await this.graph('vision')
+        ).run({ pixel_values: { type: 'float32', data: pixels, dims: [items.length, 3, R, R] } });
         return items.map((_, i) => imageRow(out.image_tokens!, out.image_emb!, i, options.keepTokens ?? false));
       });
     };
@@ -125,7 +146,11 @@ export class Embedder {
    * written with `normaliseInto`): ingest decodes each file once for thumbnails and model input alike
    * (DESIGN §3). Added by the ingest owner (I).
    */
-  async embedPixels(pixels: Float32Array, count: number, options: { keepTokens?: boolean } = {}): Promise<Array<ItemResult<ImageEmbedding>>> {
+  async embedPixels(
+    pixels: Float32Array,
+    count: number,
+    options: { keepTokens?: boolean } = {},
+  ): Promise<Array<ItemResult<ImageEmbedding>>> {
     const R = this.spec.resolution;
     if (pixels.length !== count * 3 * R * R) {
       throw new ModelError('SESSION_INPUT', `embedPixels: expected ${count}×3×${R}×${R} floats, got ${pixels.length}`);
@@ -137,7 +162,9 @@ export class Embedder {
       const items = Array.from({ length: n }, (_, i) => ({ index: start + i }));
       const data = pixels.subarray(start * plane, (start + n) * plane);
       await this.runBatch(items, results, async () => {
-        const out = await (await this.graph('vision')).run({ pixel_values: { type: 'float32', data, dims: [n, 3, R, R] } });
+        const out = await (
+          await this.graph('vision')
+        ).run({ pixel_values: { type: 'float32', data, dims: [n, 3, R, R] } });
         return items.map((_, i) => imageRow(out.image_tokens!, out.image_emb!, i, options.keepTokens ?? false));
       });
     }
@@ -149,7 +176,10 @@ export class Embedder {
     const encoded: Array<{ index: number; ids: number[] }> = [];
     texts.forEach((text, index) => {
       try {
-        encoded.push({ index, ids: encodeCaption(text, this.tokenizer, this.bundle.manifest, describeText(text, index)).ids });
+        encoded.push({
+          index,
+          ids: encodeCaption(text, this.tokenizer, this.bundle.manifest, describeText(text, index)).ids,
+        });
       } catch (err) {
         results[index] = { ok: false, error: toModelErrorShape(err, 'CAPTION_EMPTY') };
       }
@@ -173,7 +203,11 @@ export class Embedder {
     return this.fuse(embedded, (tokens, n) => ({
       text_tokens: { type: 'float32', data: textOut.text_tokens!.data, dims: textOut.text_tokens!.dims },
       text_attention_mask: mask([ids], ids.length),
-      image_tokens: { type: 'float32', data: tokens, dims: [n, this.imageTokenCount(), this.bundle.manifest.architecture.vision_width] },
+      image_tokens: {
+        type: 'float32',
+        data: tokens,
+        dims: [n, this.imageTokenCount(), this.bundle.manifest.architecture.vision_width],
+      },
     }));
   }
 
@@ -193,10 +227,13 @@ export class Embedder {
       const items = imageTokens.slice(start, start + this.batchSize);
       const tokens = new Float32Array(items.length * Ni * Wv);
       items.forEach((t, i) => {
-        if (t.length !== Ni * Wv) throw new ModelError('SESSION_RUN', `image tokens ${start + i}: ${t.length} values, expected ${Ni}×${Wv}`);
+        if (t.length !== Ni * Wv)
+          throw new ModelError('SESSION_RUN', `image tokens ${start + i}: ${t.length} values, expected ${Ni}×${Wv}`);
         tokens.set(t, i * Ni * Wv);
       });
-      const fused = await (await this.graph('fusion')).run({
+      const fused = await (
+        await this.graph('fusion')
+      ).run({
         text_tokens: { type: 'float32', data: textOut.text_tokens!.data, dims: textOut.text_tokens!.dims },
         text_attention_mask: mask([ids], ids.length),
         image_tokens: { type: 'float32', data: tokens, dims: [items.length, Ni, Wv] },
@@ -219,7 +256,10 @@ export class Embedder {
     const encoded: Array<{ index: number; ids: number[] }> = [];
     texts.forEach((text, index) => {
       try {
-        encoded.push({ index, ids: encodeCaption(text, this.tokenizer, this.bundle.manifest, describeText(text, index)).ids });
+        encoded.push({
+          index,
+          ids: encodeCaption(text, this.tokenizer, this.bundle.manifest, describeText(text, index)).ids,
+        });
       } catch (err) {
         results[index] = { ok: false, error: toModelErrorShape(err, 'CAPTION_EMPTY') };
       }
@@ -229,10 +269,16 @@ export class Embedder {
       await this.runBatch(items, results, async () => {
         const feeds = this.textFeeds(items.map((e) => e.ids));
         const textOut = await (await this.graph('text')).run(feeds);
-        const fused = await (await this.graph('fusion')).run({
+        const fused = await (
+          await this.graph('fusion')
+        ).run({
           text_tokens: { type: 'float32', data: textOut.text_tokens!.data, dims: textOut.text_tokens!.dims },
           text_attention_mask: feeds.attention_mask!,
-          image_tokens: { type: 'float32', data: tokens, dims: [1, this.imageTokenCount(), this.bundle.manifest.architecture.vision_width] },
+          image_tokens: {
+            type: 'float32',
+            data: tokens,
+            dims: [1, this.imageTokenCount(), this.bundle.manifest.architecture.vision_width],
+          },
         });
         return items.map((_, i) => fused.itm_logits!.data[i * 2 + 1]!);
       });
@@ -281,7 +327,11 @@ export class Embedder {
   }
 
   /** Runs one model batch; a failure marks every item of the batch with the error, not the whole call. */
-  private async runBatch<T>(items: Array<{ index: number }>, results: Array<ItemResult<T>>, run: () => Promise<T[]>): Promise<void> {
+  private async runBatch<T>(
+    items: Array<{ index: number }>,
+    results: Array<ItemResult<T>>,
+    run: () => Promise<T[]>,
+  ): Promise<void> {
     try {
       const values = await run();
       items.forEach((item, i) => (results[item.index] = { ok: true, value: values[i]! }));
@@ -292,11 +342,15 @@ export class Embedder {
   }
 
   private graph(name: GraphName): Promise<GraphSession> {
-    if (this.disposed) return Promise.reject(new ModelError('EMBEDDER_DISPOSED', `embedder for ${this.bundle.dir} is disposed`));
+    if (this.disposed)
+      return Promise.reject(new ModelError('EMBEDDER_DISPOSED', `embedder for ${this.bundle.dir} is disposed`));
     let pending = this.graphs.get(name);
     if (!pending) {
       const m = this.bundle.manifest;
-      const files = { fp32: this.bundle.graphPath(name, 'fp32'), ...(m.graphs_fp16 ? { fp16: this.bundle.graphPath(name, 'fp16') } : {}) };
+      const files = {
+        fp32: this.bundle.graphPath(name, 'fp32'),
+        ...(m.graphs_fp16 ? { fp16: this.bundle.graphPath(name, 'fp16') } : {}),
+      };
       pending = GraphSession.open(name, files, this.settings, this.settings.backend ?? ortBackend);
       this.graphs.set(name, pending);
     }
@@ -310,7 +364,12 @@ function mask(seqs: number[][], L: number): FeedTensor {
   return { type: 'int64', data, dims: [seqs.length, L] };
 }
 
-function imageRow(tokens: { data: Float32Array; dims: readonly number[] }, emb: { data: Float32Array; dims: readonly number[] }, i: number, keepTokens: boolean): ImageEmbedding {
+function imageRow(
+  tokens: { data: Float32Array; dims: readonly number[] },
+  emb: { data: Float32Array; dims: readonly number[] },
+  i: number,
+  keepTokens: boolean,
+): ImageEmbedding {
   const [, Ni, W] = tokens.dims as [number, number, number];
   const E = emb.dims[1]!;
   const base = i * Ni * W;
@@ -321,7 +380,12 @@ function imageRow(tokens: { data: Float32Array; dims: readonly number[] }, emb: 
   };
 }
 
-function textRow(tokens: { data: Float32Array; dims: readonly number[] }, emb: { data: Float32Array; dims: readonly number[] }, i: number, L: number) {
+function textRow(
+  tokens: { data: Float32Array; dims: readonly number[] },
+  emb: { data: Float32Array; dims: readonly number[] },
+  i: number,
+  L: number,
+) {
   const W = tokens.dims[2]!;
   const E = emb.dims[1]!;
   return { emb: emb.data.slice(i * E, (i + 1) * E), cls: tokens.data.slice(i * L * W, i * L * W + W) };

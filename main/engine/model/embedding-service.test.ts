@@ -19,7 +19,11 @@ describe('EmbeddingService (Embedder in a worker thread)', () => {
       expect(remote!.ok && Array.from(remote!.value.emb)).toEqual(here!.ok && Array.from(here!.value.emb));
       expect(missing).toEqual({
         ok: false,
-        error: { name: 'ModelError', code: 'IMAGE_UNREADABLE', message: '/nonexistent.png: cannot read the file (ENOENT)' },
+        error: {
+          name: 'ModelError',
+          code: 'IMAGE_UNREADABLE',
+          message: '/nonexistent.png: cannot read the file (ENOENT)',
+        },
       });
       const texts = await service.embedTexts(['a red cat', '']);
       expect(texts.map((r) => (r.ok ? r.value.ids : r.error.code))).toEqual([[101, 104, 111, 116], 'CAPTION_EMPTY']);
@@ -47,6 +51,8 @@ describe('EmbeddingService (Embedder in a worker thread)', () => {
     const service = await EmbeddingService.start(TINY, { providers: ['cpu'], threads: 1 });
     await service.dispose();
     await expect(service.embedTexts(['a cat'])).rejects.toMatchObject({ code: 'EMBEDDER_DISPOSED' });
-    await expect(EmbeddingService.start(path.join(ROOT, 'test/fixtures'))).rejects.toMatchObject({ code: 'BUNDLE_MANIFEST_MISSING' });
+    await expect(EmbeddingService.start(path.join(ROOT, 'test/fixtures'))).rejects.toMatchObject({
+      code: 'BUNDLE_MANIFEST_MISSING',
+    });
   });
 });

@@ -34,7 +34,9 @@ export class EmbeddingService {
       else p.reject(new ModelError(reply.error.code, reply.error.message));
     });
     worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => this.failAll(new ModelError('EMBEDDER_DISPOSED', `embedding worker exited (code ${code})`)));
+    worker.on('exit', (code) =>
+      this.failAll(new ModelError('EMBEDDER_DISPOSED', `embedding worker exited (code ${code})`)),
+    );
   }
 
   static async start(bundleDir: string, settings: Omit<EmbedderSettings, 'backend'> = {}): Promise<EmbeddingService> {
@@ -45,7 +47,9 @@ export class EmbeddingService {
     const ready = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new ModelError('EMBEDDER_DISPOSED', `embedding worker exited during start (code ${code})`)));
+      worker.once('exit', (code) =>
+        reject(new ModelError('EMBEDDER_DISPOSED', `embedding worker exited during start (code ${code})`)),
+      );
     }).catch(async (err) => {
       await worker.terminate();
       throw err;
@@ -58,12 +62,19 @@ export class EmbeddingService {
     return new EmbeddingService(worker, manifest, batchSize);
   }
 
-  embedImages(inputs: readonly ImageInput[], options: { keepTokens?: boolean } = {}): Promise<Array<ItemResult<ImageEmbedding>>> {
+  embedImages(
+    inputs: readonly ImageInput[],
+    options: { keepTokens?: boolean } = {},
+  ): Promise<Array<ItemResult<ImageEmbedding>>> {
     return this.call('embedImages', [inputs, options]);
   }
 
   /** `pixels` is transferred to the worker: the caller must not use it afterwards. */
-  embedPixels(pixels: Float32Array, count: number, options: { keepTokens?: boolean } = {}): Promise<Array<ItemResult<ImageEmbedding>>> {
+  embedPixels(
+    pixels: Float32Array,
+    count: number,
+    options: { keepTokens?: boolean } = {},
+  ): Promise<Array<ItemResult<ImageEmbedding>>> {
     return this.call('embedPixels', [pixels, count, options], [pixels.buffer as ArrayBuffer]);
   }
 
@@ -106,7 +117,10 @@ export class EmbeddingService {
   }
 
   private failAll(err: unknown): void {
-    const error = err instanceof ModelError ? err : new ModelError('EMBEDDER_DISPOSED', `embedding worker failed: ${(err as Error)?.message ?? String(err)}`);
+    const error =
+      err instanceof ModelError
+        ? err
+        : new ModelError('EMBEDDER_DISPOSED', `embedding worker failed: ${(err as Error)?.message ?? String(err)}`);
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
   }

@@ -12,8 +12,7 @@ export interface WorkerInit {
 }
 export type WorkerRequest = { id: number; method: string; args: unknown[] };
 export type WorkerReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: ReturnType<typeof toModelErrorShape> };
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ReturnType<typeof toModelErrorShape> };
 
 const CALLABLE = new Set([
   'embedImages',
@@ -33,7 +32,11 @@ async function serve(): Promise<void> {
   try {
     embedder = await Embedder.open(init.bundleDir, init.settings);
   } catch (err) {
-    port.postMessage({ id: 0, ok: false, error: toModelErrorShape(err, 'BUNDLE_MANIFEST_INVALID') } satisfies WorkerReply);
+    port.postMessage({
+      id: 0,
+      ok: false,
+      error: toModelErrorShape(err, 'BUNDLE_MANIFEST_INVALID'),
+    } satisfies WorkerReply);
     return;
   }
   port.postMessage({

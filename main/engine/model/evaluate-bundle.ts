@@ -4,7 +4,15 @@
  * AliProducts challenge score (mean of text→image R@5 and R@10; spec §3).
  */
 import type { Embedder } from './embedder';
-import { distinctTexts, itmRerank, recallAt, similarity, transpose, type ManifestRow, type Recalls } from './retrieval-eval';
+import {
+  distinctTexts,
+  itmRerank,
+  recallAt,
+  similarity,
+  transpose,
+  type ManifestRow,
+  type Recalls,
+} from './retrieval-eval';
 
 export interface EvalReport {
   itc: { i2t: Recalls; t2i: Recalls };
@@ -27,7 +35,10 @@ export async function evaluateManifest(
   const log = options.log ?? (() => undefined);
   const skipped: string[] = [];
 
-  const embedded = await embedder.embedImages(rows.map((r) => r.image), { keepTokens: options.itm });
+  const embedded = await embedder.embedImages(
+    rows.map((r) => r.image),
+    { keepTokens: options.itm },
+  );
   const images: Array<{ id: string; emb: Float32Array; tokens?: Float32Array }> = [];
   embedded.forEach((r, i) => {
     if (r.ok) images.push({ id: rows[i]!.id, emb: r.value.emb, ...(r.value.tokens ? { tokens: r.value.tokens } : {}) });
@@ -46,7 +57,10 @@ export async function evaluateManifest(
 
   const Ni = images.length;
   const Nt = texts.length;
-  const sim = similarity(images.map((x) => x.emb), texts.map((t) => t.emb));
+  const sim = similarity(
+    images.map((x) => x.emb),
+    texts.map((t) => t.emb),
+  );
   const simT = transpose(sim, Ni, Nt);
   const i2tMatch = (i: number, j: number) => images[i]!.id === texts[j]!.id;
   const t2iMatch = (j: number, i: number) => images[i]!.id === texts[j]!.id;
@@ -57,12 +71,18 @@ export async function evaluateManifest(
   if (options.itm) {
     const k = options.kTest;
     const i2tScores = await itmRerank(sim, Ni, Nt, k, async (i, cands) => {
-      const res = await embedder.itmImageTokensToTexts(images[i]!.tokens!, cands.map((j) => texts[j]!.caption));
+      const res = await embedder.itmImageTokensToTexts(
+        images[i]!.tokens!,
+        cands.map((j) => texts[j]!.caption),
+      );
       return res.map((r) => (r.ok ? r.value : -1e4));
     });
     log('ITM re-rank image→text done');
     const t2iScores = await itmRerank(simT, Nt, Ni, k, async (j, cands) => {
-      const logits = await embedder.itmLogitsWithImageTokens(texts[j]!.caption, cands.map((i) => images[i]!.tokens!));
+      const logits = await embedder.itmLogitsWithImageTokens(
+        texts[j]!.caption,
+        cands.map((i) => images[i]!.tokens!),
+      );
       return cands.map((_, n) => logits[n * 2 + 1]!);
     });
     log('ITM re-rank text→image done');

@@ -77,7 +77,10 @@ export const manifestSchema = z.object({
   heads: fileName,
   files: z.record(
     fileName,
-    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'), bytes: z.number().int().nonnegative() }),
+    z.object({
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+      bytes: z.number().int().nonnegative(),
+    }),
   ),
 });
 
@@ -90,7 +93,8 @@ export function parseManifest(json: unknown): { ok: true; manifest: Manifest } |
   if (result.success) return { ok: true, manifest: result.data };
   const problems = result.error.issues.map((issue) => {
     // A bad key of `files` reports its reason one level down.
-    const nested = 'issues' in issue && Array.isArray(issue.issues) ? issue.issues.map((i: { message: string }) => i.message) : [];
+    const nested =
+      'issues' in issue && Array.isArray(issue.issues) ? issue.issues.map((i: { message: string }) => i.message) : [];
     return `field \`${formatPath(issue.path)}\`: ${[issue.message, ...nested].join(': ')}`;
   });
   return { ok: false, problems };
@@ -98,7 +102,5 @@ export function parseManifest(json: unknown): { ok: true; manifest: Manifest } |
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }

@@ -30,7 +30,9 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return dot / Math.sqrt(na * nb);
 }
 
-const cases: Array<{ name: string; reference: string; bundle?: string }> = [{ name: 'tiny-albef fixture', reference: 'tiny-albef.json' }];
+const cases: Array<{ name: string; reference: string; bundle?: string }> = [
+  { name: 'tiny-albef fixture', reference: 'tiny-albef.json' },
+];
 // The bundled default model joins once its reference is generated (generate.py BUNDLE --checkpoint ...).
 if (existsSync(path.join(FIXTURES, 'albef-emoji-small.json'))) {
   cases.push({ name: 'bundled albef-emoji-small', reference: 'albef-emoji-small.json' });
@@ -48,9 +50,15 @@ describe.each(cases)('pipeline parity with PyTorch: $name', ({ reference }) => {
     const results = await embedder.embedImages(ref.images.map((r) => path.join(FIXTURES, r.file)));
     const rows = results.map((r, i) => {
       if (!r.ok) throw new Error(`${ref.images[i]!.file}: ${r.error.message}`);
-      return { file: ref.images[i]!.file, emb: cosine(r.value.emb, ref.images[i]!.emb), cls: cosine(r.value.cls, ref.images[i]!.cls) };
+      return {
+        file: ref.images[i]!.file,
+        emb: cosine(r.value.emb, ref.images[i]!.emb),
+        cls: cosine(r.value.cls, ref.images[i]!.cls),
+      };
     });
-    console.log(`image parity (${ref.bundle}): min cosine emb ${Math.min(...rows.map((r) => r.emb)).toFixed(6)}, cls ${Math.min(...rows.map((r) => r.cls)).toFixed(6)}`);
+    console.log(
+      `image parity (${ref.bundle}): min cosine emb ${Math.min(...rows.map((r) => r.emb)).toFixed(6)}, cls ${Math.min(...rows.map((r) => r.cls)).toFixed(6)}`,
+    );
     for (const r of rows) {
       expect(r.emb, r.file).toBeGreaterThanOrEqual(0.999);
       expect(r.cls, r.file).toBeGreaterThanOrEqual(0.999);
@@ -65,7 +73,9 @@ describe.each(cases)('pipeline parity with PyTorch: $name', ({ reference }) => {
       expect(r.value.ids, c.text).toEqual(c.ids);
       return { text: c.text, emb: cosine(r.value.emb, c.emb), cls: cosine(r.value.cls, c.cls) };
     });
-    console.log(`text parity (${ref.bundle}): min cosine emb ${Math.min(...rows.map((r) => r.emb)).toFixed(6)}, cls ${Math.min(...rows.map((r) => r.cls)).toFixed(6)}`);
+    console.log(
+      `text parity (${ref.bundle}): min cosine emb ${Math.min(...rows.map((r) => r.emb)).toFixed(6)}, cls ${Math.min(...rows.map((r) => r.cls)).toFixed(6)}`,
+    );
     for (const r of rows) {
       expect(r.emb, r.text).toBeGreaterThanOrEqual(0.999);
       expect(r.cls, r.text).toBeGreaterThanOrEqual(0.999);
@@ -75,7 +85,10 @@ describe.each(cases)('pipeline parity with PyTorch: $name', ({ reference }) => {
   it('gives the PyTorch ITM match logits for one caption against all images and one image against all captions', async () => {
     const files = ref.images.map((r) => path.join(FIXTURES, r.file));
     const t2i = await embedder.itmTextToImages(ref.captions[0]!.text, files);
-    const i2t = await embedder.itmImageToTexts(files[0]!, ref.captions.map((c) => c.text));
+    const i2t = await embedder.itmImageToTexts(
+      files[0]!,
+      ref.captions.map((c) => c.text),
+    );
     const got = [...t2i, ...i2t].map((r) => (r.ok ? r.value : Number.NaN));
     const want = [...ref.itm.caption0_vs_images, ...ref.itm.image0_vs_captions];
     const worst = Math.max(...got.map((g, i) => Math.abs(g - want[i]!)));

@@ -22,7 +22,10 @@ describe('decodeImage refuses bad input with a specific error naming the item', 
   it('a zero-byte file → IMAGE_EMPTY', async () => {
     const file = path.join(work, 'empty.png');
     writeFileSync(file, '');
-    await expect(decodeImage(file, SPEC)).rejects.toMatchObject({ code: 'IMAGE_EMPTY', message: `${file}: the file is empty (0 bytes)` });
+    await expect(decodeImage(file, SPEC)).rejects.toMatchObject({
+      code: 'IMAGE_EMPTY',
+      message: `${file}: the file is empty (0 bytes)`,
+    });
   });
 
   it('a text file named .jpg → IMAGE_DECODE', async () => {
@@ -35,7 +38,9 @@ describe('decodeImage refuses bad input with a specific error naming the item', 
   });
 
   it.each(['jpeg', 'png'] as const)('a truncated %s → IMAGE_DECODE', async (format) => {
-    const whole = await sharp('/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg').toFormat(format).toBuffer();
+    const whole = await sharp('/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg')
+      .toFormat(format)
+      .toBuffer();
     const file = path.join(work, `truncated.${format}`);
     writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
     await expect(decodeImage(file, SPEC)).rejects.toMatchObject({
@@ -71,7 +76,10 @@ describe('decodeImage refuses bad input with a specific error naming the item', 
   });
 
   it('an SVG that asks for 100000×100000 pixels → IMAGE_TOO_LARGE', async () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"><rect width="10" height="10"/></svg>';
-    await expect(decodeImage(Buffer.from(svg), SPEC, undefined, 'huge.svg')).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"><rect width="10" height="10"/></svg>';
+    await expect(decodeImage(Buffer.from(svg), SPEC, undefined, 'huge.svg')).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+    });
   });
 });

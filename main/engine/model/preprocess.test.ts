@@ -18,7 +18,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** n files spread evenly over the sorted listing (not just the first few of one kind). */
 function spreadFiles(dir: string, ext: string, n: number): string[] {
-  const all = readdirSync(dir).filter((f) => f.endsWith(ext)).sort();
+  const all = readdirSync(dir)
+    .filter((f) => f.endsWith(ext))
+    .sort();
   return Array.from({ length: n }, (_, i) => path.join(dir, all[Math.floor((i * all.length) / n)]!));
 }
 
@@ -70,7 +72,10 @@ describe('decodeImage parity with the Python reference preprocessing', () => {
   });
 
   it("stays under 1/255 with libvips' reducer, the path for sources over exactResizeMaxPixels", async () => {
-    const photos = ['/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg', ...spreadFiles('/usr/share/tuxpaint/templates', '.jpg', 6)];
+    const photos = [
+      '/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg',
+      ...spreadFiles('/usr/share/tuxpaint/templates', '.jpg', 6),
+    ];
     const rows = await compare(photos, { ...DEFAULT_DECODE_LIMITS, exactResizeMaxPixels: 0 });
     report('libvips cubic reducer', rows);
     for (const r of rows) expect(r.mean, r.file).toBeLessThan(1 / 255);
@@ -80,7 +85,9 @@ describe('decodeImage parity with the Python reference preprocessing', () => {
     const overall = rows.reduce((s, r) => s + r.mean, 0) / rows.length;
     console.log(
       `preprocess parity vs PIL, ${what} (${rows.length} images): mean |Δ| = ${(overall * 255).toFixed(4)}/255\n` +
-        rows.map((r) => `  ${r.file}: mean ${(r.mean * 255).toFixed(4)}/255, max ${(r.max * 255).toFixed(1)}/255`).join('\n'),
+        rows
+          .map((r) => `  ${r.file}: mean ${(r.mean * 255).toFixed(4)}/255, max ${(r.max * 255).toFixed(1)}/255`)
+          .join('\n'),
     );
     expect(overall).toBeLessThan(1 / 255);
   }
@@ -88,14 +95,23 @@ describe('decodeImage parity with the Python reference preprocessing', () => {
   it('applies EXIF orientation, takes the first GIF frame and reads greyscale and TIFF like the reference', async () => {
     const photo = '/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg';
     const rotated = path.join(work, 'rotated.jpg');
-    await sharp(photo).resize(300, 200, { fit: 'fill' }).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toFile(rotated);
+    await sharp(photo)
+      .resize(300, 200, { fit: 'fill' })
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 90 })
+      .toFile(rotated);
     const grey = path.join(work, 'grey.png');
     await sharp(photo).resize(200, 150).greyscale().png().toFile(grey);
     const tiff = path.join(work, 'photo.tiff');
     await sharp(photo).resize(500, 400).tiff().toFile(tiff);
     const gif = path.join(work, 'two-frames.gif');
     const red = { create: { width: 50, height: 40, channels: 3 as const, background: '#d02020' } };
-    const frames = [await sharp(red).raw().toBuffer(), await sharp({ create: { ...red.create, background: '#2020d0' } }).raw().toBuffer()];
+    const frames = [
+      await sharp(red).raw().toBuffer(),
+      await sharp({ create: { ...red.create, background: '#2020d0' } })
+        .raw()
+        .toBuffer(),
+    ];
     await sharp(Buffer.concat(frames), { raw: { width: 50, height: 80, channels: 3, pageHeight: 40 } })
       .gif({ loop: 0 })
       .toFile(gif);
@@ -131,7 +147,11 @@ describe('decodeImage formats', () => {
   });
 
   it('composites alpha on the bundle background colour', async () => {
-    const clear = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const clear = await sharp({
+      create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
     const out = await decodeImage(clear, { ...SPEC, resolution: 4, background: [10, 20, 30] });
     expect(Array.from(out.rgb.subarray(0, 6))).toEqual([10, 20, 30, 10, 20, 30]);
   });

@@ -59,7 +59,9 @@ export function imageSpecOf(manifest: Manifest): ImageSpec {
 
 export function describeInput(input: ImageInput, index?: number): string {
   if (typeof input === 'string') return input;
-  return index === undefined ? `image buffer (${input.byteLength} bytes)` : `image #${index} (buffer, ${input.byteLength} bytes)`;
+  return index === undefined
+    ? `image buffer (${input.byteLength} bytes)`
+    : `image #${index} (buffer, ${input.byteLength} bytes)`;
 }
 
 export async function decodeImage(
@@ -120,7 +122,10 @@ export async function decodeImage(
   } catch (err) {
     const reason = sharpReason(err);
     if (/pixel limit/i.test(reason)) {
-      throw new ModelError('IMAGE_TOO_LARGE', `${label}: over the limit of ${limits.maxInputPixels} pixels (${reason})`);
+      throw new ModelError(
+        'IMAGE_TOO_LARGE',
+        `${label}: over the limit of ${limits.maxInputPixels} pixels (${reason})`,
+      );
     }
     throw new ModelError('IMAGE_DECODE', `${label}: cannot decode ${meta.format ?? 'image'} (${reason})`);
   }
@@ -131,7 +136,13 @@ export async function decodeImage(
  * (resample.ts) up to `exactMaxPixels` source pixels, libvips' cubic reducer above. Exported so that
  * callers that decode on their own (ingest) follow the same policy.
  */
-export async function squashRgb(rgb: Uint8Array, width: number, height: number, R: number, exactMaxPixels = DEFAULT_DECODE_LIMITS.exactResizeMaxPixels): Promise<Uint8Array> {
+export async function squashRgb(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  R: number,
+  exactMaxPixels = DEFAULT_DECODE_LIMITS.exactResizeMaxPixels,
+): Promise<Uint8Array> {
   if (width * height <= exactMaxPixels) return resizeBicubicRgb(rgb, width, height, R, R);
   const out = await sharp(rgb, { raw: { width, height, channels: 3 }, limitInputPixels: false })
     .resize(R, R, { fit: 'fill', kernel: 'cubic' })
@@ -160,14 +171,20 @@ export function normaliseInto(rgb: Uint8Array, spec: ImageSpec, out: Float32Arra
 async function readInput(input: ImageInput, limits: DecodeLimits, label: string): Promise<Uint8Array> {
   if (typeof input !== 'string') {
     if (input.byteLength > limits.maxFileBytes) {
-      throw new ModelError('IMAGE_TOO_LARGE', `${label}: ${input.byteLength} bytes is over the limit of ${limits.maxFileBytes}`);
+      throw new ModelError(
+        'IMAGE_TOO_LARGE',
+        `${label}: ${input.byteLength} bytes is over the limit of ${limits.maxFileBytes}`,
+      );
     }
     return input;
   }
   try {
     const bytes = await readFile(input);
     if (bytes.byteLength > limits.maxFileBytes) {
-      throw new ModelError('IMAGE_TOO_LARGE', `${label}: ${bytes.byteLength} bytes is over the limit of ${limits.maxFileBytes}`);
+      throw new ModelError(
+        'IMAGE_TOO_LARGE',
+        `${label}: ${bytes.byteLength} bytes is over the limit of ${limits.maxFileBytes}`,
+      );
     }
     return bytes;
   } catch (err) {

@@ -37,7 +37,10 @@ describe('manifest helpers', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'eval-manifest-'));
     try {
       const file = path.join(dir, 'm.jsonl');
-      writeFileSync(file, '{"image":"a.png","caption":"cat","id":"1"}\n\n{"image":"b.png","caption":"flag","id":2,"group":"flags"}\n{"image":"c.png","caption":"cat","id":1}\n');
+      writeFileSync(
+        file,
+        '{"image":"a.png","caption":"cat","id":"1"}\n\n{"image":"b.png","caption":"flag","id":2,"group":"flags"}\n{"image":"c.png","caption":"cat","id":1}\n',
+      );
       const rows = await readEvalManifest(file);
       expect(rows).toEqual([
         { image: path.join(dir, 'a.png'), caption: 'cat', id: '1', line: 1 },

@@ -39,7 +39,8 @@ export async function readEvalManifest(file: string, options: { dropGroups?: str
     for (const field of ['image', 'caption'] as const) {
       if (typeof r[field] !== 'string') throw new Error(`${file}:${line}: field "${field}" must be a string`);
     }
-    if (typeof r.id !== 'string' && typeof r.id !== 'number') throw new Error(`${file}:${line}: field "id" must be a string or number`);
+    if (typeof r.id !== 'string' && typeof r.id !== 'number')
+      throw new Error(`${file}:${line}: field "id" must be a string or number`);
     rows.push({ image: path.resolve(base, r.image as string), caption: r.caption as string, id: String(r.id), line });
   });
   return rows;
@@ -78,7 +79,12 @@ export function transpose(m: Float32Array, rows: number, cols: number): Float32A
 }
 
 /** R@1/5/10 as fractions: a row counts when its best-ranked matching column is within the top K. */
-export function recallAt(scores: Float32Array, rows: number, cols: number, match: (row: number, col: number) => boolean): Recalls {
+export function recallAt(
+  scores: Float32Array,
+  rows: number,
+  cols: number,
+  match: (row: number, col: number) => boolean,
+): Recalls {
   const hits = { r1: 0, r5: 0, r10: 0 };
   const order = Array.from({ length: cols }, (_, j) => j);
   for (let i = 0; i < rows; i++) {

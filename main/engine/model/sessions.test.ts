@@ -47,7 +47,13 @@ const files = { fp32: 'g.onnx', fp16: 'g.fp16.onnx' };
 
 describe('providerCandidates', () => {
   it('keeps the order CUDA, WebGPU, DirectML, CoreML, CPU restricted to what is available', () => {
-    expect(providerCandidates(undefined, ['cpu', 'coreml', 'webgpu', 'cuda', 'dml'])).toEqual(['cuda', 'webgpu', 'dml', 'coreml', 'cpu']);
+    expect(providerCandidates(undefined, ['cpu', 'coreml', 'webgpu', 'cuda', 'dml'])).toEqual([
+      'cuda',
+      'webgpu',
+      'dml',
+      'coreml',
+      'cpu',
+    ]);
     expect(providerCandidates(undefined, ['webgpu', 'cpu'])).toEqual(['webgpu', 'cpu']);
   });
 
@@ -69,7 +75,12 @@ describe('GraphSession provider fallback (injected providers)', () => {
   it('runs fp32 on CPU even when the bundle has fp16 graphs (precision auto)', async () => {
     const g = await GraphSession.open('text', files, {}, fakeBackend({ available: ['cpu'] }));
     expect([g.provider, g.precision]).toEqual(['cpu', 'fp32']);
-    const forced = await GraphSession.open('text', files, { precision: 'fp32' }, fakeBackend({ available: ['webgpu', 'cpu'] }));
+    const forced = await GraphSession.open(
+      'text',
+      files,
+      { precision: 'fp32' },
+      fakeBackend({ available: ['webgpu', 'cpu'] }),
+    );
     expect([forced.provider, forced.precision]).toEqual(['webgpu', 'fp32']);
   });
 
@@ -89,14 +100,18 @@ describe('GraphSession provider fallback (injected providers)', () => {
 
   it('throws SESSION_RUN when the last provider fails too', async () => {
     const g = await GraphSession.open('fusion', files, {}, fakeBackend({ available: ['cpu'], failRun: ['cpu'] }));
-    await expect(g.run({ x })).rejects.toMatchObject({ code: 'SESSION_RUN', message: 'graph fusion on cpu: cpu kernel missing' });
+    await expect(g.run({ x })).rejects.toMatchObject({
+      code: 'SESSION_RUN',
+      message: 'graph fusion on cpu: cpu kernel missing',
+    });
   });
 
   it('throws SESSION_CREATE naming every provider tried when none loads the graph', async () => {
     const backend = fakeBackend({ available: ['webgpu', 'cpu'], failCreate: ['webgpu', 'cpu'] });
     await expect(GraphSession.open('vision', files, {}, backend)).rejects.toMatchObject({
       code: 'SESSION_CREATE',
-      message: 'graph vision (g.onnx): no execution provider could load it — webgpu: webgpu adapter not found; cpu: cpu adapter not found',
+      message:
+        'graph vision (g.onnx): no execution provider could load it — webgpu: webgpu adapter not found; cpu: cpu adapter not found',
     });
   });
 
@@ -144,11 +159,14 @@ onnx.save(m, sys.argv[1])`,
   });
 
   // CoreML loads on macOS, so the failure path is checked where it really fails.
-  it.skipIf(process.platform === 'darwin')('falls back to CPU when a real provider fails to create the session (CoreML off macOS)', async () => {
-    const backend: SessionBackend = { available: () => ['coreml', 'cpu'], create: ortBackend.create };
-    const g = await GraphSession.open('double', { fp32: model }, { threads: 1 }, backend);
-    expect(g.provider).toBe('cpu');
-    expect(g.fallbacks[0]).toMatch(/^coreml: .*backend not found/);
-    await g.dispose();
-  });
+  it.skipIf(process.platform === 'darwin')(
+    'falls back to CPU when a real provider fails to create the session (CoreML off macOS)',
+    async () => {
+      const backend: SessionBackend = { available: () => ['coreml', 'cpu'], create: ortBackend.create };
+      const g = await GraphSession.open('double', { fp32: model }, { threads: 1 }, backend);
+      expect(g.provider).toBe('cpu');
+      expect(g.fallbacks[0]).toMatch(/^coreml: .*backend not found/);
+      await g.dispose();
+    },
+  );
 });

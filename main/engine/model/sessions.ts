@@ -49,7 +49,11 @@ export interface RawSession {
 export interface SessionBackend {
   /** Providers this machine can plausibly use, in no particular order. */
   available(): ProviderName[];
-  create(file: string, provider: ProviderName, settings: Required<Omit<RuntimeSettings, 'providers'>>): Promise<RawSession>;
+  create(
+    file: string,
+    provider: ProviderName,
+    settings: Required<Omit<RuntimeSettings, 'providers'>>,
+  ): Promise<RawSession>;
 }
 
 export interface GraphFiles {

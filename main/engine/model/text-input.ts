@@ -25,22 +25,34 @@ export function encodeCaption(text: TextInput, tokenizer: BertTokenizer, manifes
   let caption: string;
   if (typeof text === 'string') {
     if (LONE_SURROGATE.test(text)) {
-      throw new ModelError('CAPTION_NOT_UTF8', `${label}: contains an unpaired UTF-16 surrogate, not valid Unicode text`);
+      throw new ModelError(
+        'CAPTION_NOT_UTF8',
+        `${label}: contains an unpaired UTF-16 surrogate, not valid Unicode text`,
+      );
     }
     caption = text;
   } else {
     if (text.byteLength > MAX_CAPTION_CHARS * 4) {
-      throw new ModelError('CAPTION_TOO_LONG', `${label}: ${text.byteLength} bytes is over the limit of ${MAX_CAPTION_CHARS} characters`);
+      throw new ModelError(
+        'CAPTION_TOO_LONG',
+        `${label}: ${text.byteLength} bytes is over the limit of ${MAX_CAPTION_CHARS} characters`,
+      );
     }
     try {
       caption = new TextDecoder('utf-8', { fatal: true }).decode(text);
     } catch {
       const at = firstInvalidUtf8(text);
-      throw new ModelError('CAPTION_NOT_UTF8', `${label}: not UTF-8 text (invalid byte 0x${text[at]!.toString(16).padStart(2, '0')} at offset ${at})`);
+      throw new ModelError(
+        'CAPTION_NOT_UTF8',
+        `${label}: not UTF-8 text (invalid byte 0x${text[at]!.toString(16).padStart(2, '0')} at offset ${at})`,
+      );
     }
   }
   if (caption.length > MAX_CAPTION_CHARS) {
-    throw new ModelError('CAPTION_TOO_LONG', `${label}: ${caption.length} characters is over the limit of ${MAX_CAPTION_CHARS}`);
+    throw new ModelError(
+      'CAPTION_TOO_LONG',
+      `${label}: ${caption.length} characters is over the limit of ${MAX_CAPTION_CHARS}`,
+    );
   }
   const cleaned = preCaption(caption, manifest.text.pre_caption.max_words);
   const encoding = tokenizer.encode(cleaned);

@@ -18,20 +18,27 @@ const fixture = JSON.parse(readFileSync(path.join(DIR, 'tokenizer-ids.json'), 'u
 };
 const vocab = parseVocab(readFileSync(path.join(DIR, fixture.vocab), 'utf8'));
 
-describe.each(fixture.tables)('token ids equal the Python tokenizer (add_sep $add_sep, max_length $max_length)', (table) => {
-  const tokenizer = new BertTokenizer(vocab, {
-    lowercase: true,
-    stripAccents: true,
-    addSep: table.add_sep,
-    maxLength: table.max_length,
-    specialTokens: { pad: '[PAD]', unk: '[UNK]', cls: '[CLS]', sep: '[SEP]', mask: '[MASK]' },
-  });
+describe.each(fixture.tables)(
+  'token ids equal the Python tokenizer (add_sep $add_sep, max_length $max_length)',
+  (table) => {
+    const tokenizer = new BertTokenizer(vocab, {
+      lowercase: true,
+      stripAccents: true,
+      addSep: table.add_sep,
+      maxLength: table.max_length,
+      specialTokens: { pad: '[PAD]', unk: '[UNK]', cls: '[CLS]', sep: '[SEP]', mask: '[MASK]' },
+    });
 
-  it(`for all ${fixture.captions.length} captions`, () => {
-    const mismatches = fixture.captions
-      .map((caption, i) => ({ caption, want: table.ids[i]!, got: tokenizer.encode(preCaption(caption, fixture.max_words)).ids }))
-      .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.want));
-    expect(mismatches).toEqual([]);
-    expect(table.ids).toHaveLength(fixture.captions.length);
-  });
-});
+    it(`for all ${fixture.captions.length} captions`, () => {
+      const mismatches = fixture.captions
+        .map((caption, i) => ({
+          caption,
+          want: table.ids[i]!,
+          got: tokenizer.encode(preCaption(caption, fixture.max_words)).ids,
+        }))
+        .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.want));
+      expect(mismatches).toEqual([]);
+      expect(table.ids).toHaveLength(fixture.captions.length);
+    });
+  },
+);

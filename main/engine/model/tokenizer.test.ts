@@ -18,18 +18,75 @@ import {
  */
 const HELLO = ' \tHeLLo!how  \n Are yoU?  ';
 const HALLO = ' \tHäLLo!how  \n Are yoU?  ';
-const basicCases: Array<{ test: string; lowercase: boolean; stripAccents?: boolean; input: string; expected: string[] }> = [
+const basicCases: Array<{
+  test: string;
+  lowercase: boolean;
+  stripAccents?: boolean;
+  input: string;
+  expected: string[];
+}> = [
   { test: 'test_chinese', lowercase: true, input: 'ah\u535A\u63A8zz', expected: ['ah', '\u535A', '\u63A8', 'zz'] },
-  { test: 'test_basic_tokenizer_lower', lowercase: true, input: HELLO, expected: ['hello', '!', 'how', 'are', 'you', '?'] },
+  {
+    test: 'test_basic_tokenizer_lower',
+    lowercase: true,
+    input: HELLO,
+    expected: ['hello', '!', 'how', 'are', 'you', '?'],
+  },
   { test: 'test_basic_tokenizer_lower', lowercase: true, input: 'H\u00E9llo', expected: ['hello'] },
-  { test: 'test_basic_tokenizer_lower_strip_accents_false', lowercase: true, stripAccents: false, input: HALLO, expected: ['hällo', '!', 'how', 'are', 'you', '?'] },
-  { test: 'test_basic_tokenizer_lower_strip_accents_false', lowercase: true, stripAccents: false, input: 'H\u00E9llo', expected: ['h\u00E9llo'] },
-  { test: 'test_basic_tokenizer_lower_strip_accents_true', lowercase: true, stripAccents: true, input: HALLO, expected: ['hallo', '!', 'how', 'are', 'you', '?'] },
-  { test: 'test_basic_tokenizer_lower_strip_accents_true', lowercase: true, stripAccents: true, input: 'H\u00E9llo', expected: ['hello'] },
-  { test: 'test_basic_tokenizer_lower_strip_accents_default', lowercase: true, input: HALLO, expected: ['hallo', '!', 'how', 'are', 'you', '?'] },
-  { test: 'test_basic_tokenizer_no_lower', lowercase: false, input: HELLO, expected: ['HeLLo', '!', 'how', 'Are', 'yoU', '?'] },
-  { test: 'test_basic_tokenizer_no_lower_strip_accents_false', lowercase: false, stripAccents: false, input: HALLO, expected: ['HäLLo', '!', 'how', 'Are', 'yoU', '?'] },
-  { test: 'test_basic_tokenizer_no_lower_strip_accents_true', lowercase: false, stripAccents: true, input: HALLO, expected: ['HaLLo', '!', 'how', 'Are', 'yoU', '?'] },
+  {
+    test: 'test_basic_tokenizer_lower_strip_accents_false',
+    lowercase: true,
+    stripAccents: false,
+    input: HALLO,
+    expected: ['hällo', '!', 'how', 'are', 'you', '?'],
+  },
+  {
+    test: 'test_basic_tokenizer_lower_strip_accents_false',
+    lowercase: true,
+    stripAccents: false,
+    input: 'H\u00E9llo',
+    expected: ['h\u00E9llo'],
+  },
+  {
+    test: 'test_basic_tokenizer_lower_strip_accents_true',
+    lowercase: true,
+    stripAccents: true,
+    input: HALLO,
+    expected: ['hallo', '!', 'how', 'are', 'you', '?'],
+  },
+  {
+    test: 'test_basic_tokenizer_lower_strip_accents_true',
+    lowercase: true,
+    stripAccents: true,
+    input: 'H\u00E9llo',
+    expected: ['hello'],
+  },
+  {
+    test: 'test_basic_tokenizer_lower_strip_accents_default',
+    lowercase: true,
+    input: HALLO,
+    expected: ['hallo', '!', 'how', 'are', 'you', '?'],
+  },
+  {
+    test: 'test_basic_tokenizer_no_lower',
+    lowercase: false,
+    input: HELLO,
+    expected: ['HeLLo', '!', 'how', 'Are', 'yoU', '?'],
+  },
+  {
+    test: 'test_basic_tokenizer_no_lower_strip_accents_false',
+    lowercase: false,
+    stripAccents: false,
+    input: HALLO,
+    expected: ['HäLLo', '!', 'how', 'Are', 'yoU', '?'],
+  },
+  {
+    test: 'test_basic_tokenizer_no_lower_strip_accents_true',
+    lowercase: false,
+    stripAccents: true,
+    input: HALLO,
+    expected: ['HaLLo', '!', 'how', 'Are', 'yoU', '?'],
+  },
   {
     test: 'test_basic_tokenizer_splits_on_punctuation',
     lowercase: true,
@@ -47,7 +104,23 @@ const wordpieceCases: Array<{ input: string; expected: string[] }> = [
 ];
 
 // setUp() vocabulary of BertTokenizationTest.
-const FULL_VOCAB = ['[UNK]', '[CLS]', '[SEP]', '[PAD]', '[MASK]', 'want', '##want', '##ed', 'wa', 'un', 'runn', '##ing', ',', 'low', 'lowest'];
+const FULL_VOCAB = [
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[PAD]',
+  '[MASK]',
+  'want',
+  '##want',
+  '##ed',
+  'wa',
+  'un',
+  'runn',
+  '##ing',
+  ',',
+  'low',
+  'lowest',
+];
 
 const charCases = {
   whitespace: { yes: [' ', '\t', '\r', '\n', '\u00A0'], no: ['A', '-'] },

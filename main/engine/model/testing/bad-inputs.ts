@@ -4,7 +4,11 @@ import sharp from 'sharp';
 
 /** A valid 1×1 PNG whose IHDR (with a correct CRC) claims width × height. */
 export async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
+  const png = Buffer.from(
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer(),
+  );
   // Signature (8) + IHDR length (4) + "IHDR" (4): width at 16, height at 20, CRC over type+data at 29.
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);
@@ -36,4 +40,3 @@ export function svgUseBomb(levels = 9): string {
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs>${defs}</defs><use href="#l${levels}"/></svg>`;
 }
-
