@@ -281,7 +281,7 @@ def prepare_state_dict(
     sd: StateDict = {}
     for key, tensor in raw.items():
         name = key.replace("text_encoder.bert.", "text_encoder.")  # Retrieval.py L269–273
-        if name.startswith(_INFERENCE_PREFIXES) or name == "temp" or name.startswith(("vision_proj_m.", "text_proj_m.")):
+        if name.startswith(_INFERENCE_PREFIXES + ("vision_proj_m.", "text_proj_m.")) or name == "temp":
             sd[name] = tensor.detach().clone().float() if tensor.is_floating_point() else tensor.detach().clone()
     for name in [k for k in sd if k.startswith("text_encoder.cls.")]:
         del sd[name]

@@ -266,7 +266,9 @@ def export_bundle(
 
 def main(argv: Optional[List[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tools.albef.export", description=__doc__.split("\n\n")[0])
-    p.add_argument("--checkpoint", type=Path, required=True, help="ALBEF .pth (flickr30k.pth, mscoco.pth, ALBEF_4M.pth, ...)")
+    p.add_argument(
+        "--checkpoint", type=Path, required=True, help="ALBEF .pth (flickr30k.pth, mscoco.pth, ALBEF_4M.pth, ...)"
+    )
     p.add_argument("--vocab", type=Path, required=True, help="bert-base-uncased vocab.txt (30522 lines)")
     p.add_argument("--out", type=Path, required=True, help="bundle folder to write")
     p.add_argument("--image-res", type=int, default=None, help="input resolution (default: the checkpoint's own)")

@@ -68,7 +68,8 @@ def convert_to_fp16(model: onnx.ModelProto) -> onnx.ModelProto:
     for inp in g.input:
         if inp.type.tensor_type.elem_type == _F32:
             renamed[inp.name] = inp.name + "__fp16"
-            nodes.append(helper.make_node("Cast", [inp.name], [renamed[inp.name]], to=_F16, name=inp.name + "__to_fp16"))
+            cast = helper.make_node("Cast", [inp.name], [renamed[inp.name]], to=_F16, name=inp.name + "__to_fp16")
+            nodes.append(cast)
     outputs32 = [o.name for o in g.output if o.type.tensor_type.elem_type == _F32]  # graph order: deterministic
 
     for node in g.node:

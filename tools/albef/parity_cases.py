@@ -49,7 +49,10 @@ def parity_cases(model: ALBEF, seed: int = SEED) -> List[ParityCase]:
     _, unpadded_emb = reference_outputs(model, "text", unpadded_ids, unpadded_mask)
     cases = [
         ParityCase(
-            "vision", "vision batch of 2", {"pixel_values": pixel_values}, {"image_tokens": image_tokens, "image_emb": image_emb}
+            "vision",
+            "vision batch of 2",
+            {"pixel_values": pixel_values},
+            {"image_tokens": image_tokens, "image_emb": image_emb},
         ),
         ParityCase(
             "text",
@@ -73,7 +76,10 @@ def parity_cases(model: ALBEF, seed: int = SEED) -> List[ParityCase]:
         (logits,) = reference_outputs(model, "fusion", tt, tm, it)
         cases.append(
             ParityCase(
-                "fusion", name, {"text_tokens": tt, "text_attention_mask": tm, "image_tokens": it}, {"itm_logits": logits}
+                "fusion",
+                name,
+                {"text_tokens": tt, "text_attention_mask": tm, "image_tokens": it},
+                {"itm_logits": logits},
             )
         )
     return cases

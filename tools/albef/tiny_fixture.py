@@ -74,7 +74,8 @@ def random_state_dict(cfg: AlbefConfig, seed: int = SEED) -> Dict[str, torch.Ten
 def _t(x: torch.Tensor) -> dict:
     """Tensor → {dims, data} with float32 values printed as their shortest round-trip decimal."""
     a = x.detach().cpu().numpy()
-    data = [int(v) for v in a.reshape(-1)] if a.dtype.kind in "iu" else [float(str(np.float32(v))) for v in a.reshape(-1)]
+    flat = a.reshape(-1)
+    data = [int(v) for v in flat] if a.dtype.kind in "iu" else [float(str(np.float32(v))) for v in flat]
     return {"dims": list(a.shape), "data": data}
 
 
