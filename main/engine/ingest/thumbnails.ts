@@ -38,7 +38,8 @@ export class ThumbnailCache {
       const side = THUMBNAIL_LONG_SIDE[size];
       const bytes = await fromDecoded(image)
         .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: size === 'grid' ? 75 : 85, alphaQuality: image.hasAlpha ? 90 : 100 })
+        // effort 2: ~30% faster than the default 4 at these sizes, a few % larger files (bench/ingest).
+        .webp({ quality: size === 'grid' ? 75 : 85, alphaQuality: image.hasAlpha ? 90 : 100, effort: 2 })
         .toBuffer();
       const path = this.pathOf(hash, size);
       const tmp = `${path}.${process.pid}.tmp`;
