@@ -7,7 +7,7 @@ import { projectRoot } from '../project-paths';
 export const command: CliCommand = {
   name: 'calibrate',
   summary: "fit the ITM match-probability calibration of a library's model version on its own pairs",
-  usage: `Usage: pairscope calibrate --library FILE [--bundle DIR] [--pairs N (400)] [--json]
+  usage: `Usage: pairscope calibrate --library L [--bundle DIR | --model DIR] [--pairs N (400)] [--json]
 
 Scores each sampled pair's caption against its own image, the nearest other image and a random image,
 fits temperature + bias on half of the captions, checks the expected calibration error (ECE) on the
@@ -18,15 +18,17 @@ Example: pairscope calibrate --library products.pairscope --pairs 600 --json`,
     const { values, positionals } = parseCommandArgs(args, {
       library: { type: 'string' },
       bundle: { type: 'string' },
+      model: { type: 'string' },
       pairs: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new CliUsageError(`unexpected "${positionals[0]}"`);
     if (!values.library) throw new CliUsageError('--library is required');
-    const library = path.resolve(values.library);
-    if (!existsSync(library)) throw new CliUsageError(`--library ${library} does not exist`);
+    const { libraryFiles } = await import('../engine/ingest/import-session');
+    const { dbFile: library, cacheDir } = libraryFiles(values.library);
+    if (!existsSync(library)) throw new CliUsageError(`--library: no library at ${library}`);
     const pairs = integerOption('pairs', values.pairs, 40, 100_000) ?? 400;
-    const bundleDir = values.bundle ?? process.env.PAIRSCOPE_BUNDLE ?? firstBundle();
+    const bundleDir = values.bundle ?? values.model ?? process.env.PAIRSCOPE_BUNDLE ?? firstBundle();
 
     const { Embedder } = await import('../engine/model/embedder');
     const { ModelQueryEncoder } = await import('../engine/search/model-query-encoder');
@@ -35,7 +37,7 @@ Example: pairscope calibrate --library products.pairscope --pairs 600 --json`,
     const embedder = await Embedder.open(path.resolve(bundleDir));
     try {
       const encoder = new ModelQueryEncoder(embedder, embedder.bundle.manifest.name);
-      const session = openSearchSession(library, encoder);
+      const session = openSearchSession(library, encoder, { tokenCacheDir: path.join(cacheDir, 'itm-tokens') });
       try {
         const run = await calibrateItm(session.store, encoder, session.images, { pairs });
         if (values.json) io.stdout(JSON.stringify(run));

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -62,6 +62,44 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('pairscope search', () => {
+  it('searches a library folder made by pairscope import: images by text, captions by image', async () => {
+    const lib = join(tmp.dir, 'imported-lib');
+    const data = join(tmp.dir, 'pairs-data');
+    mkdirSync(data);
+    const captions = ['a red cat', 'a blue car', 'a green tree', 'a small dog'];
+    for (let i = 0; i < 4; i++) await sharp(files[i * 7]!).toFile(join(data, `${i}.png`));
+    writeFileSync(
+      join(data, 'pairs.jsonl'),
+      captions.map((c, i) => JSON.stringify({ image: `${i}.png`, caption: c })).join('\n'),
+    );
+    const imported = await main(['import', '--library', lib, '--model', bundle, '--json', join(data, 'pairs.jsonl')], {
+      stdout: () => {},
+      stderr: () => {},
+    });
+    expect(imported).toBe(0);
+
+    const text = await run(['--library', lib, '--model', bundle, '--text', 'a blue car', '--json']);
+    expect(text.code).toBe(0);
+    const images = JSON.parse(text.out) as { rank: number; path: string; score: number }[];
+    expect(images.map((h) => h.rank)).toEqual([1, 2, 3, 4]);
+    expect(images.map((h) => h.path).sort()).toEqual([0, 1, 2, 3].map((i) => join(data, `${i}.png`)));
+
+    const byImage = await run([
+      '--library',
+      lib,
+      '--model',
+      bundle,
+      '--like',
+      join(data, '2.png'),
+      '--captions',
+      '--json',
+    ]);
+    expect(byImage.code).toBe(0);
+    const hits = JSON.parse(byImage.out) as { path: string; text: string; score: number }[];
+    expect(hits.map((h) => h.text).sort()).toEqual([...captions].sort());
+    expect(hits.every((h) => typeof h.score === 'number')).toBe(true);
+  });
+
   it('prints a JSON list in rank order with path and score, equal to exact search on the embedder’s own vectors', async () => {
     const { code, out, err } = await run([
       '--library',
@@ -131,6 +169,6 @@ describe('pairscope search', () => {
     expect(punctuation.err).toMatch(/^pairscope search: text cannot be searched for: /);
     const missing = await run(['--library', join(tmp.dir, 'nope.pairscope'), '--text', 'x']);
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/nope\.pairscope does not exist/);
+    expect(missing.err).toMatch(/--library: no library at .*nope\.pairscope\n/);
   });
 });

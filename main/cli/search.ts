@@ -7,9 +7,9 @@ import { projectRoot } from '../project-paths';
 export const command: CliCommand = {
   name: 'search',
   summary: 'search a library by text, image or both; prints results in rank order',
-  usage: `Usage: pairscope search --library FILE (--text "..." | --image FILE | --like PATH) [options]
+  usage: `Usage: pairscope search --library L (--text "..." | --image FILE | --like PATH) [options]
 
-  --library FILE      the library (.pairscope SQLite file)
+  --library L         the library: a folder (as made by pairscope import) or a .pairscope file
   --text T            words to search for
   --image FILE        an image file (need not be in the library)
   --like PATH         an image already in the library (its stored embedding is used)
@@ -20,7 +20,7 @@ export const command: CliCommand = {
   --state S           only pairs in review state S (unreviewed|accepted|corrected|rejected; repeatable)
   --limit N (24)  --offset N (0)  --min-score X    cut-off (cosine, or match probability with --rerank)
   --rerank [--top-k N (50)]   ITM re-rank; scores become calibrated match probabilities (default cut-off 0.5)
-  --bundle DIR        model bundle (default: $PAIRSCOPE_BUNDLE, else the first bundle in resources/models)
+  --bundle DIR        model bundle, also --model DIR (default: $PAIRSCOPE_BUNDLE, else the first in resources/models)
   --model-version V   which of the library's model versions to search (default: the bundle's, or the only one)
   --json              print a JSON array [{rank, path, score, ...}]; otherwise one line per result
 
@@ -44,6 +44,7 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
       rerank: { type: 'boolean' },
       'top-k': { type: 'string' },
       bundle: { type: 'string' },
+      model: { type: 'string' },
       'model-version': { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -54,9 +55,10 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
     if (values.text === undefined && values.image === undefined && values.like === undefined) {
       throw new CliUsageError('give --text, --image or --like');
     }
-    const library = path.resolve(values.library);
-    if (!existsSync(library)) throw new CliUsageError(`--library ${library} does not exist`);
-    const bundleDir = resolveBundle(values.bundle);
+    const { libraryFiles } = await import('../engine/ingest/import-session');
+    const { dbFile: library, cacheDir } = libraryFiles(values.library);
+    if (!existsSync(library)) throw new CliUsageError(`--library: no library at ${library}`);
+    const bundleDir = resolveBundle(values.bundle ?? values.model);
     const states = values.state ?? [];
     for (const s of states) {
       if (!['unreviewed', 'accepted', 'corrected', 'rejected'].includes(s))
@@ -73,11 +75,10 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
     const embedder = await Embedder.open(bundleDir);
     try {
       const encoder = new ModelQueryEncoder(embedder, embedder.bundle.manifest.name);
-      const session = openSearchSession(
-        library,
-        encoder,
-        values['model-version'] ? { modelVersion: values['model-version'] } : {},
-      );
+      const session = openSearchSession(library, encoder, {
+        tokenCacheDir: path.join(cacheDir, 'itm-tokens'),
+        ...(values['model-version'] ? { modelVersion: values['model-version'] } : {}),
+      });
       try {
         for (const [what, s] of Object.entries(session.indexStatus)) {
           if (s.state === 'rebuilt')
