@@ -157,10 +157,14 @@ describe('VectorIndex', () => {
     store.close();
   });
 
-  it('rejects a query of the wrong dimension by name', () => {
+  it('rejects a vector of the wrong dimension or with a NaN, by name', () => {
     const { store, mv } = library();
     const idx = VectorIndex.open(store, mv, 'image', { dim: DIM });
     expect(() => idx.search(new Float32Array(7), 3)).toThrow('vector has 7 dimensions, index expects 32');
+    const nan = new Float32Array(DIM).fill(0.1);
+    nan[5] = Number.NaN;
+    expect(() => idx.add(1, nan)).toThrow('vector component 5 is NaN, not a finite number');
+    expect(idx.size).toBe(0);
     idx.dispose();
     store.close();
   });

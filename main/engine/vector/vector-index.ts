@@ -263,6 +263,10 @@ export class VectorIndex {
 
   private checkVector(v: Float32Array): void {
     if (v.length !== this.dim) throw new RangeError(`vector has ${v.length} dimensions, index expects ${this.dim}`);
+    // A NaN would poison every distance it meets inside the graph; refuse it at the door.
+    for (let i = 0; i < v.length; i++) {
+      if (!Number.isFinite(v[i]!)) throw new RangeError(`vector component ${i} is ${v[i]}, not a finite number`);
+    }
   }
 }
 
