@@ -90,7 +90,7 @@ describe('bad input: each bad item gets its own error and the rest of the batch 
       'ok',
       'IMAGE_DECODE',
       'IMAGE_DECODE',
-      'IMAGE_DECODE',
+      'IMAGE_TOO_LARGE', // the SVG entity bomb, refused by svg-guard before rendering
       'IMAGE_TOO_LARGE',
       'ok',
     ]);
@@ -135,5 +135,23 @@ describe('bad input: each bad item gets its own error and the rest of the batch 
     );
     const [alone] = await embedder.embedTexts(['smiling dog']);
     expect(results[6]!.ok && Array.from(results[6]!.value.emb)).toEqual(alone!.ok && Array.from(alone!.value.emb));
+  });
+});
+
+describe('fp16 graphs (what GPU providers run, spec §4.3)', () => {
+  it('agree with the fp32 graphs to cosine ≥ 0.999 (run here on CPU with precision forced to fp16)', async () => {
+    const fp16 = await Embedder.open(TINY, { providers: ['cpu'], threads: 2, precision: 'fp16' });
+    try {
+      const [a] = await embedder.embedImages([PHOTO]);
+      const [b] = await fp16.embedImages([PHOTO]);
+      const [ta] = await embedder.embedTexts(['a red cat sitting']);
+      const [tb] = await fp16.embedTexts(['a red cat sitting']);
+      expect(await fp16.providers()).toMatchObject({ vision: { precision: 'fp16' }, text: { precision: 'fp16' } });
+      const cos = (x: Float32Array, y: Float32Array) => x.reduce((s, v, i) => s + v * y[i]!, 0);
+      expect(a!.ok && b!.ok && cos(a!.value.emb, b!.value.emb)).toBeGreaterThan(0.999);
+      expect(ta!.ok && tb!.ok && cos(ta!.value.emb, tb!.value.emb)).toBeGreaterThan(0.999);
+    } finally {
+      await fp16.dispose();
+    }
   });
 });

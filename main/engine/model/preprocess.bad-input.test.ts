@@ -57,27 +57,21 @@ describe('decodeImage refuses bad input with a specific error naming the item', 
     });
   });
 
-  it('an SVG with entity expansion (billion laughs) → an error, not a hang', async () => {
-    const started = Date.now();
+  it('an SVG with entity expansion (billion laughs) → IMAGE_TOO_LARGE before rendering', async () => {
     await expect(decodeImage(Buffer.from(SVG_ENTITY_BOMB), SPEC, undefined, 'laughs.svg')).rejects.toMatchObject({
-      code: 'IMAGE_DECODE',
-      message: expect.stringContaining('laughs.svg: '),
+      code: 'IMAGE_TOO_LARGE',
+      message: 'laughs.svg: the SVG declares XML entities (entity-expansion bomb guard)',
     });
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  // librsvg stops the expansion at its own element limit after ~2 s of CPU on an idle 2-core machine; the
-  // bound here is about "no hang", generous because the test machine may be loaded.
-  it('an SVG with exponential <use> fan-out → an error, not a hang', async () => {
+  it('an SVG with exponential <use> fan-out → IMAGE_TOO_LARGE before rendering, in well under a second', async () => {
     const started = Date.now();
     await expect(decodeImage(Buffer.from(svgUseBomb()), SPEC, undefined, 'fanout.svg')).rejects.toMatchObject({
-      code: 'IMAGE_DECODE',
-      message: expect.stringContaining('fanout.svg: '),
+      code: 'IMAGE_TOO_LARGE',
+      message: "fanout.svg: the SVG's <use> references expand to more than 200000 elements (SVG bomb guard)",
     });
-    const ms = Date.now() - started;
-    console.log(`SVG <use> bomb refused after ${ms} ms`);
-    expect(ms).toBeLessThan(60_000);
-  }, 90_000);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 
   it('an SVG that asks for 100000×100000 pixels → IMAGE_TOO_LARGE', async () => {
     const svg =

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { ModelError } from './errors';
 import type { Manifest } from './manifest';
 import { resizeBicubicRgb } from './resample';
+import { svgHazard } from './svg-guard';
 
 export interface ImageSpec {
   resolution: number;
@@ -73,6 +74,11 @@ export async function decodeImage(
   const bytes = await readInput(input, limits, label);
   if (bytes.byteLength === 0) throw new ModelError('IMAGE_EMPTY', `${label}: the file is empty (0 bytes)`);
 
+  // Before libxml2/librsvg see an SVG at all (metadata() already parses it).
+  if (looksLikeSvg(bytes)) {
+    const hazard = svgHazard(new TextDecoder().decode(bytes));
+    if (hazard) throw new ModelError('IMAGE_TOO_LARGE', `${label}: ${hazard}`);
+  }
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
@@ -192,6 +198,12 @@ async function readInput(input: ImageInput, limits: DecodeLimits, label: string)
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new ModelError('IMAGE_UNREADABLE', `${label}: cannot read the file (${code})`);
   }
+}
+
+/** XML text whose first kilobytes open an <svg> element (how libvips sniffs SVG too). */
+function looksLikeSvg(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).trimStart();
+  return head.startsWith('<') && /<svg[\s>]/i.test(head);
 }
 
 function svgDensity(width72: number, height72: number, R: number): number {
