@@ -10,7 +10,8 @@
  * caption, clean ones `confirmed`.
  *
  *   npx tsx bench/finetune/noise.ts [--concepts 1000] [--width 256] [--noise 0.2,0.4] [--review 500] [--epochs 5]
- *        [--base-junk 2.5 (poor base) | 0.7 (decent base)] [--kd 1] [--adapter 0|hidden] [--mode hard|swap] [--out f.json]
+ *        [--base-junk 2.5 (poor base) | 0.7 (decent base)] [--kd 1] [--adapter 0|hidden] [--mode hard|swap]
+ *        [--train-concepts N (train on the first N concepts only, test on all)] [--out f.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'base-junk': { type: 'string', default: '2.5' },
     adapter: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'hard' },
+    'train-concepts': { type: 'string' },
     out: { type: 'string' },
   },
 });
