@@ -1,0 +1,88 @@
+/** Browsing actions (issue #8): load the sidebar, page the grid, saved searches. Components call these, never the client. */
+import type { PhotoContext } from './photo-context';
+import { PAGE_SIZE } from './photo-grid-state.svelte';
+import type { SavedSearch } from './library-state.svelte';
+import { handleError } from './handle-error';
+
+function isNotOpen(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'library_not_open';
+}
+
+/** Sidebar facts and the first page of the grid; marks the library unavailable when the host has none open. */
+export async function loadLibrary(ctx: PhotoContext): Promise<void> {
+  try {
+    const [overview, saved] = await Promise.all([
+      ctx.client.call('library.overview', {}),
+      ctx.client.call('searches.list', {}),
+    ]);
+    ctx.library.overview = overview;
+    ctx.library.saved = saved.searches;
+    ctx.library.available = true;
+    if (!ctx.search.active) await browse(ctx);
+  } catch (error) {
+    if (isNotOpen(error)) ctx.library.available = false;
+    else handleError(ctx.app, 'Loading the library failed', error);
+  }
+}
+
+/** Shows every photo that passes the filters, newest first (no query). */
+export async function browse(ctx: PhotoContext): Promise<void> {
+  try {
+    const first = await ctx.client.call('media.list', { filter: ctx.search.filter, offset: 0, limit: PAGE_SIZE });
+    ctx.search.result = null;
+    ctx.search.captions = [];
+    ctx.grid.resetBrowse(first.total);
+    ctx.grid.claimPages(0, PAGE_SIZE);
+    ctx.grid.putPage(0, first.items);
+  } catch (error) {
+    handleError(ctx.app, 'Listing photos failed', error);
+  }
+}
+
+/** Loads the pages a visible range needs (the virtual grid calls this as it scrolls). */
+export async function loadRange(ctx: PhotoContext, from: number, to: number): Promise<void> {
+  const { grid } = ctx;
+  const version = grid.resetAt;
+  await Promise.all(
+    grid.claimPages(from, to).map(async (page) => {
+      try {
+        const r = await ctx.client.call('media.list', {
+          filter: ctx.search.filter,
+          offset: page * PAGE_SIZE,
+          limit: PAGE_SIZE,
+        });
+        if (grid.resetAt === version) grid.putPage(page, r.items);
+      } catch (error) {
+        grid.releasePage(page);
+        handleError(ctx.app, 'Loading photos failed', error);
+      }
+    }),
+  );
+}
+
+export async function saveCurrentSearch(ctx: PhotoContext, name: string): Promise<void> {
+  const { search } = ctx;
+  const entry: SavedSearch = { name, minScore: search.minScore, filter: search.filter };
+  if (search.text.trim()) entry.text = search.text.trim();
+  try {
+    ctx.library.saved = (await ctx.client.call('searches.save', entry)).searches;
+  } catch (error) {
+    handleError(ctx.app, 'Saving the search failed', error);
+  }
+}
+
+export async function removeSavedSearch(ctx: PhotoContext, name: string): Promise<void> {
+  try {
+    ctx.library.saved = (await ctx.client.call('searches.remove', { name })).searches;
+  } catch (error) {
+    handleError(ctx.app, 'Removing the saved search failed', error);
+  }
+}
+
+export async function loadRuntime(ctx: PhotoContext): Promise<void> {
+  try {
+    ctx.library.runtime = await ctx.client.call('settings.get', {});
+  } catch (error) {
+    if (!isNotOpen(error)) handleError(ctx.app, 'Loading settings failed', error);
+  }
+}
