@@ -54,13 +54,18 @@ const files = all.filter((_, i) => i % step === 0).slice(0, Number(values.images
 const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
 
-async function modelOnly(embedder: Embedder, pixels: Float32Array): Promise<number> {
-  const plane = 3 * embedder.spec.resolution ** 2;
+/** `embedPixels` of the worker service transfers its buffer, so each batch gets its own copy (made before timing). */
+async function modelOnly(embedder: Pick<Embedder, 'embedPixels'>, pixels: Float32Array, R: number): Promise<number> {
+  const plane = 3 * R ** 2;
   const count = pixels.length / plane;
-  const t0 = performance.now();
+  const batches: { data: Float32Array; n: number }[] = [];
   for (let s = 0; s < count; s += batch) {
     const n = Math.min(batch, count - s);
-    const r = await embedder.embedPixels(pixels.subarray(s * plane, (s + n) * plane), n);
+    batches.push({ data: pixels.slice(s * plane, (s + n) * plane), n });
+  }
+  const t0 = performance.now();
+  for (const b of batches) {
+    const r = await embedder.embedPixels(b.data, b.n);
     if (r.some((x) => !x.ok)) throw new Error('model run failed');
   }
   return count / ((performance.now() - t0) / 1000);
@@ -76,8 +81,8 @@ try {
     const b = await readFile(f);
     normaliseInto(await modelRgb(await decodeImage(b, sniffImageFormat(b)!), spec), spec, pixels, i);
   }
-  await modelOnly(embedder, pixels.subarray(0, Math.min(batch, files.length) * plane).slice()); // warm-up (graph load)
-  const modelRateBefore = await modelOnly(embedder, pixels);
+  await modelOnly(embedder, pixels.subarray(0, Math.min(batch, files.length) * plane), spec.resolution); // warm-up (graph load)
+  const modelRateBefore = await modelOnly(embedder, pixels, spec.resolution);
 
   const folder = path.join(tmp, 'photos');
   for (const [i, f] of files.entries()) {
@@ -101,7 +106,7 @@ try {
       `import did not take every image: ${JSON.stringify({ ...summary, failedFiles: summary.failedFiles.slice(0, 3) })}`,
     );
   }
-  const modelRateAfter = await modelOnly(session.embedder, pixels);
+  const modelRateAfter = await modelOnly(session.embedder, pixels, spec.resolution);
   await session.close();
 
   // Preparation alone: read + sniff + decode + thumbnails + model pixels, same concurrency, no model, no store.

@@ -1,13 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  copyFileSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Embedder } from '../model/embedder';
@@ -15,7 +7,7 @@ import { LibraryStore } from '../store/library-store';
 import { makeTempDir } from '../store/test-support/temp-dir';
 import { VectorIndex } from '../vector/vector-index';
 import { LibraryIngest } from './library-ingest';
-import { ingestModelOf } from './model-adapter';
+import { ingestModelOf, pixelEmbedderOf } from './model-adapter';
 import { jpegWithExif, patternImage, pngClaimingSize, truncatedJpeg } from './test-images';
 import type { JobProgress } from '../jobs/job-progress';
 
@@ -32,7 +24,7 @@ const events: JobProgress[] = [];
 
 async function open(): Promise<void> {
   store = LibraryStore.open(join(tmp.dir, 'library.pairscope'));
-  const model = await ingestModelOf(embedder);
+  const model = await ingestModelOf(pixelEmbedderOf(embedder), TINY);
   const mv = store.modelVersions.ensure({
     name: model.name,
     embedDim: model.embedDim,

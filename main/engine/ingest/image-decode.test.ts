@@ -72,6 +72,16 @@ describe('decodeImage', () => {
     expect(message).toBe('image too large: the header claims 30000×30000 (900 MP), the limit is 150 MP');
   });
 
+  it('refuses an SVG entity bomb before librsvg parses it', async () => {
+    const lol =
+      '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>';
+    const [code, message] = await failure(decodeImage(Buffer.from(lol), 'svg'));
+    expect([code, message]).toEqual([
+      'image-too-large',
+      'refused: the SVG declares XML entities (entity-expansion bomb guard)',
+    ]);
+  });
+
   it('reports a truncated JPEG as corrupt', async () => {
     const [code, message] = await failure(decodeImage(await truncatedJpeg(), 'jpeg'));
     expect(code).toBe('corrupt-image');

@@ -9,6 +9,7 @@
  * @example const d = await decodeImage(bytes, 'jpeg', { limits }); d.rgba, d.width, d.height
  */
 import sharp from 'sharp';
+import { svgHazard } from '../model/svg-guard';
 import type { ImageFormat } from './sniff';
 
 export interface DecodeLimits {
@@ -68,6 +69,11 @@ export async function decodeImage(
       'unsupported-format',
       'HEIC images cannot be decoded: this build of libvips has no HEVC decoder (convert to JPEG or AVIF)',
     );
+  }
+  // Before librsvg sees an SVG at all (even metadata() parses it): entity and <use> expansion bombs.
+  if (format === 'svg') {
+    const hazard = svgHazard(new TextDecoder().decode(bytes));
+    if (hazard) throw new ImageDecodeError('image-too-large', `refused: ${hazard}`);
   }
   let meta: sharp.Metadata;
   try {

@@ -13,7 +13,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { JobProgress } from '../jobs/job-progress';
-import { Embedder, type EmbedderSettings } from '../model/embedder';
+import type { EmbedderSettings } from '../model/embedder';
+import { EmbeddingService } from '../model/embedding-service';
 import { LibraryStore } from '../store/library-store';
 import { VectorIndex } from '../vector/vector-index';
 import type { IngestModel } from './ingest-model';
@@ -29,7 +30,7 @@ export function libraryFiles(library: string): { dbFile: string; cacheDir: strin
 export interface ImportSessionOptions {
   library: string;
   bundleDir: string;
-  embedder?: EmbedderSettings;
+  embedder?: Omit<EmbedderSettings, 'backend'>;
   onProgress?: (p: JobProgress) => void;
   batchSize?: number;
   concurrency?: number;
@@ -38,7 +39,8 @@ export interface ImportSessionOptions {
 export class ImportSession {
   private constructor(
     readonly store: LibraryStore,
-    readonly embedder: Embedder,
+    /** The model in its worker thread (R's EmbeddingService): inference never blocks this thread. */
+    readonly embedder: EmbeddingService,
     readonly model: IngestModel,
     readonly images: VectorIndex,
     readonly captions: VectorIndex,
@@ -48,10 +50,14 @@ export class ImportSession {
   static async open(options: ImportSessionOptions): Promise<ImportSession> {
     const { dbFile, cacheDir } = libraryFiles(options.library);
     // The bundle is checked before the library is created, so a wrong --model leaves no empty library behind.
-    const embedder = await Embedder.open(options.bundleDir, { bundle: { verify: 'full' }, ...options.embedder });
+    const embedder = await EmbeddingService.start(options.bundleDir, {
+      bundle: { verify: 'full' },
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...options.embedder,
+    });
     let store: LibraryStore | undefined;
     try {
-      const model = await ingestModelOf(embedder);
+      const model = await ingestModelOf(embedder, options.bundleDir);
       mkdirSync(dirname(dbFile), { recursive: true });
       mkdirSync(cacheDir, { recursive: true });
       store = LibraryStore.open(dbFile);
