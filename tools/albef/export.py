@@ -20,6 +20,7 @@ import hashlib
 import json
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ from .config import AlbefConfig
 from .graphs import GRAPH_NAMES, export_graph
 from .model import ALBEF
 from .onnx_fp16 import convert_to_fp16
+from .parity_cases import run_ort, write_cases
 from .safetensors_io import write_safetensors
 
 # Spec §1.7 (CLIP statistics) and §1.6 (tokenizer conventions of the original ALBEF).
@@ -185,12 +187,15 @@ def export_bundle(
     source_kind: str = "official",
     license_file: Optional[Path] = None,
     max_length: int = 30,
+    verify: bool = False,
     log: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
 ) -> ExportResult:
     """Write a bundle from a checkpoint file or an in-memory state dict (official retrieval/pre-training names).
 
     `config` supplies what shapes cannot tell (head counts, LayerNorm eps); the rest is read from the
     tensors. Training passes `state_dict=model.state_dict(), config=model.config, source_kind="trained-here"`.
+    With `verify=True` the bundle's graphs are run by onnxruntime-node on fixed inputs (parity_ort.mjs) and
+    compared with PyTorch; over tolerance the manifest is removed (the app will not load it) and the export fails.
     """
     if (checkpoint is None) == (state_dict is None):
         raise ExportError("EXPORT_ARGS", "give exactly one of checkpoint= or state_dict=")
@@ -261,7 +266,30 @@ def export_bundle(
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     seconds["total"] = time.perf_counter() - t0
     log(f"bundle {out} written in {seconds['total']:.1f}s")
-    return ExportResult(out, manifest, cfg, ck, model, seconds)
+    result = ExportResult(out, manifest, cfg, ck, model, seconds)
+    if verify:
+        t = time.perf_counter()
+        log(verify_bundle(result))
+        seconds["verify"] = time.perf_counter() - t
+    return result
+
+
+def verify_bundle(result: ExportResult) -> str:
+    """PyTorch vs onnxruntime-node on the parity cases (spec §4.2 step 6); returns the table it printed."""
+    with tempfile.TemporaryDirectory(prefix="albef-verify-") as tmp:
+        write_cases(result.model, Path(tmp), result.manifest["source"])
+        try:
+            proc = run_ort(result.out_dir, Path(tmp))
+        except FileNotFoundError as err:
+            raise ExportError("VERIFY_UNAVAILABLE", str(err)) from err
+    report = (proc.stdout + proc.stderr).strip()
+    if proc.returncode != 0:
+        (result.out_dir / "manifest.json").unlink(missing_ok=True)
+        raise ExportError(
+            "PARITY_FAILED",
+            f"{result.out_dir}: ONNX Runtime differs from PyTorch beyond tolerance; manifest.json removed\n{report}",
+        )
+    return "ONNX Runtime parity:\n" + report
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -278,6 +306,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--k-test", type=int, default=128, help="ITM re-rank depth (Flickr30K 128, COCO 256)")
     p.add_argument("--source-kind", choices=("official", "trained-here"), default="official")
     p.add_argument("--license-file", type=Path, default=None, help="copied to LICENSE-DATA.md")
+    p.add_argument(
+        "--verify", action="store_true", help="run the graphs with onnxruntime-node (needs node) and compare with PyTorch"
+    )
     args = p.parse_args(argv)
     torch.set_num_threads(2)
     try:
@@ -292,6 +323,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             k_test=args.k_test,
             source_kind=args.source_kind,
             license_file=args.license_file,
+            verify=args.verify,
         )
     except (CheckpointError, ExportError) as err:
         print(f"error [{err.code}]: {err}", file=sys.stderr)

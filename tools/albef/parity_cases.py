@@ -11,15 +11,23 @@ Example:
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from dataclasses import dataclass
-from typing import Dict, List
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional
 
 import torch
 
 from .graphs import reference_outputs
 from .model import ALBEF
+from .safetensors_io import write_safetensors
 
 SEED = 20260127
+FP32_TOL = 1e-4  # spec §4.2 step 6 (embeddings) — applied to every fp32 output
+FP16_EMB_TOL = 2e-2  # fp16 variants: L2-normalised embeddings only; tokens and logits are reported
+ORT_SCRIPT = Path(__file__).with_name("parity_ort.mjs")
 
 
 @dataclass
@@ -83,3 +91,42 @@ def parity_cases(model: ALBEF, seed: int = SEED) -> List[ParityCase]:
             )
         )
     return cases
+
+
+def write_cases(model: ALBEF, case_dir: Path, source: Optional[Mapping[str, str]] = None) -> dict:
+    """cases.json (index + tolerances) and tensors.safetensors, the input of parity_ort.mjs."""
+    case_dir.mkdir(parents=True, exist_ok=True)
+    tensors = {}
+    index = []
+    for i, case in enumerate(parity_cases(model)):
+        entry: dict = {"graph": case.graph, "name": case.name, "inputs": {}, "outputs": {}}
+        for kind in ("inputs", "outputs"):
+            for name, t in getattr(case, kind).items():
+                key = f"{i}.{kind}.{name}"
+                tensors[key] = t.detach().contiguous().numpy()
+                entry[kind][name] = key
+        index.append(entry)
+    write_safetensors(case_dir / "tensors.safetensors", tensors)
+    doc = {
+        "fp32_tolerance": FP32_TOL,
+        "fp16_embedding_tolerance": FP16_EMB_TOL,
+        "image_res": model.config.image_res,
+        "source": dict(source or {}),
+        "cases": index,
+    }
+    (case_dir / "cases.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return doc
+
+
+def run_ort(bundle_dir: Path, case_dir: Path, node: str = "node") -> "subprocess.CompletedProcess[str]":
+    """Run parity_ort.mjs (onnxruntime-node from the repository's node_modules); rc 1 = over tolerance."""
+    exe = shutil.which(node)
+    if exe is None:
+        raise FileNotFoundError(f"{node} not found: ONNX Runtime parity needs Node.js and the repo's node_modules")
+    return subprocess.run(
+        [exe, str(ORT_SCRIPT), str(bundle_dir), str(case_dir)],
+        cwd=ORT_SCRIPT.parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )

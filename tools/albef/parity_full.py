@@ -12,7 +12,6 @@ parity_ort.mjs runs them with onnxruntime-node and prints max |Δ| per output (d
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import time
@@ -22,43 +21,14 @@ from typing import List, Optional
 import torch
 
 from .config import AlbefConfig
-from .export import ExportResult, export_bundle
-from .parity_cases import parity_cases
-from .safetensors_io import write_safetensors
+from .export import export_bundle
+from .parity_cases import write_cases
 from .tiny_fixture import random_state_dict
-
-FP32_TOL = 1e-4
-FP16_EMB_TOL = 2e-2
-
 
 def synthetic_vocab(size: int) -> List[str]:
     """BERT's special-token ids at their usual places, filler tokens elsewhere (no real vocabulary needed)."""
     head = ["[PAD]"] + [f"[unused{i}]" for i in range(99)] + ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     return head + [f"tok{i}" for i in range(size - len(head))]
-
-
-def write_cases(result: ExportResult, case_dir: Path) -> dict:
-    case_dir.mkdir(parents=True, exist_ok=True)
-    tensors = {}
-    index = []
-    for i, case in enumerate(parity_cases(result.model)):
-        entry = {"graph": case.graph, "name": case.name, "inputs": {}, "outputs": {}}
-        for kind in ("inputs", "outputs"):
-            for name, t in getattr(case, kind).items():
-                key = f"{i}.{kind}.{name}"
-                tensors[key] = t.detach().contiguous().numpy()
-                entry[kind][name] = key
-        index.append(entry)
-    write_safetensors(case_dir / "tensors.safetensors", tensors)
-    doc = {
-        "fp32_tolerance": FP32_TOL,
-        "fp16_embedding_tolerance": FP16_EMB_TOL,
-        "image_res": result.config.image_res,
-        "source": result.manifest["source"],
-        "cases": index,
-    }
-    (case_dir / "cases.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-    return doc
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -94,7 +64,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             description="ALBEF-B shapes with random weights (parity check only)",
             fp16=not args.no_fp16,
         )
-    write_cases(result, work / "cases")
+    write_cases(result.model, work / "cases", result.manifest["source"])
     print(f"bundle and cases written to {work} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     return 0
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from onnx import TensorProto
 
-from tools.albef.export import ExportError, export_bundle, main
+from tools.albef.export import ExportError, export_bundle, main, verify_bundle
 from tools.albef.onnx_fp16 import convert_to_fp16
 from tools.albef.safetensors_io import SafetensorsError, decode_safetensors, encode_safetensors, read_safetensors
 from tools.albef.tiny_fixture import DEFAULT_OUT, TINY_CONFIG, generate, random_state_dict, tiny_vocab
@@ -260,3 +260,21 @@ def test_committed_tiny_fixture_is_what_the_generator_writes(tmp_path):
 
     a, b = np.array(flat(new)), np.array(flat(old))
     assert a.shape == b.shape and np.abs(a - b).max() < 1e-5
+
+
+def test_verify_runs_the_graphs_in_onnx_runtime_and_a_disagreeing_model_fails_the_export(tmp_path, checkpoint, vocab):
+    result = export_bundle(
+        tmp_path / "v", vocab, checkpoint=checkpoint, config=TINY_CONFIG, fp16=True, verify=True, log=lambda s: None
+    )
+    assert "verify" in result.seconds
+    report = verify_bundle(result)
+    lines = report.split("\n")[1:]
+    # 8 fp32 outputs + 8 fp16 outputs over 6 cases (vision, text ×2, fusion ×3), every one within its limit.
+    assert len(lines) == 16 and all(line.endswith(" ms") and " ok " in line for line in lines), report
+    with torch.no_grad():
+        result.model.itm_head.bias.add_(1e-3)  # PyTorch now disagrees with the exported fusion graph
+    with pytest.raises(ExportError) as err:
+        verify_bundle(result)
+    assert err.value.code == "PARITY_FAILED"
+    assert "fp32 fusion one image, three texts (Bt=3, Bi=1)" in str(err.value) and "FAIL" in str(err.value)
+    assert not (tmp_path / "v" / "manifest.json").exists()
