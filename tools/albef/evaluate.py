@@ -102,6 +102,9 @@ def evaluate_pairs(model: ALBEF, tok: Tokenizer, pairs: Sequence[Pair], k_test: 
     match = iv[:, None] == tv[None, :]
     sim = img_emb @ txt_emb.t()
     res = {"images": len(pairs), "texts": len(texts),
+           # mean pairwise cosine within each modality: near 1.0 means the embeddings have collapsed
+           "spread": {"image_cos": round((img_emb.mean(0).norm() ** 2).item(), 4),
+                      "text_cos": round((txt_emb.mean(0).norm() ** 2).item(), 4)},
            "itc": {"i2t": recall_at(sim, match), "t2i": recall_at(sim.t(), match.t())}}
     if itm:
         res["itm"] = {

@@ -47,8 +47,11 @@ def sample_negatives(weights: torch.Tensor, gen: Optional[torch.Generator] = Non
 
 def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                  idx: torch.Tensor, alpha: float, special_ids: Dict[str, int], mlm: bool = True,
-                 gen: Optional[torch.Generator] = None, mlm_rows: int = 0) -> Dict[str, torch.Tensor]:
-    """`mlm_rows` > 0 runs MLM on the first that many pairs of the batch only (CPU budget; 0 = all)."""
+                 gen: Optional[torch.Generator] = None, mlm_rows: int = 0,
+                 use_queue: bool = True) -> Dict[str, torch.Tensor]:
+    """`mlm_rows` > 0 runs MLM on the first that many pairs of the batch only (CPU budget; 0 = all).
+    `use_queue=False` masks every queue column (in-batch ITC only; the queue is still filled): a warm-up for
+    training from scratch, when stale queue features from fast-moving encoders drive the features to collapse."""
     cfg = model.config
     with torch.no_grad():
         model.temp.clamp_(0.001, 0.5)  # as pre-training does (model_pretrain.py L90)
@@ -61,9 +64,15 @@ def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, att
     # ---- ITC with momentum distillation -----------------------------------------------------------
     idx = idx.view(-1, 1)
     idx_all = torch.cat([idx.t(), model.idx_queue.clone().detach()], dim=1)
-    pos = torch.eq(idx, idx_all).float()
-    sim_targets = pos / pos.sum(dim=1, keepdim=True)
 
+    # Queue slots never written yet (idx -100) hold the random init vectors. From pre-trained towers (ALBEF)
+    # they are harmless; from scratch, where every feature starts nearly identical, pushing all features away
+    # from random vectors and toward each other is a collapse attractor (all text/image features equal, zero
+    # gradient). So unfilled slots are masked out of both student and teacher logits until they are written.
+    unused = model.idx_queue == -100 if use_queue else torch.ones_like(model.idx_queue, dtype=torch.bool)
+    empty = torch.cat([torch.zeros(1, idx.shape[0], dtype=torch.bool), unused], dim=1)
+    pos = torch.eq(idx, idx_all).masked_fill(empty, False).float()
+    sim_targets = pos / pos.sum(dim=1, keepdim=True)
     with torch.no_grad():
         model.momentum_update()  # before teacher features
         image_tokens_m = model.visual_encoder_m(image)
@@ -72,13 +81,13 @@ def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, att
         text_tokens_m = model.text_encoder_m.text(input_ids, attention_mask)
         text_feat_m = F.normalize(model.text_proj_m(text_tokens_m[:, 0, :]), dim=-1)
         text_feat_all = torch.cat([text_feat_m.t(), model.text_queue.clone().detach()], dim=1)
-        sim_i2t_m = image_feat_m @ text_feat_all / model.temp
-        sim_t2i_m = text_feat_m @ image_feat_all / model.temp
+        sim_i2t_m = (image_feat_m @ text_feat_all / model.temp).masked_fill(empty, -1e4)
+        sim_t2i_m = (text_feat_m @ image_feat_all / model.temp).masked_fill(empty, -1e4)
         i2t_targets = alpha * F.softmax(sim_i2t_m, dim=1) + (1 - alpha) * sim_targets
         t2i_targets = alpha * F.softmax(sim_t2i_m, dim=1) + (1 - alpha) * sim_targets
 
-    sim_i2t = image_feat @ text_feat_all / model.temp
-    sim_t2i = text_feat @ image_feat_all / model.temp
+    sim_i2t = (image_feat @ text_feat_all / model.temp).masked_fill(empty, -1e4)
+    sim_t2i = (text_feat @ image_feat_all / model.temp).masked_fill(empty, -1e4)
     loss_itc = (soft_ce(sim_i2t, i2t_targets) + soft_ce(sim_t2i, t2i_targets)) / 2
     model.dequeue_and_enqueue(image_feat_m, text_feat_m, idx)
 

@@ -90,6 +90,8 @@ def main(argv=None) -> int:
     ap.add_argument("--minutes", type=float, default=70,
                     help="schedule length in training wall-clock minutes (robust to a shared, busy CPU)")
     ap.add_argument("--no-mlm", action="store_true")
+    ap.add_argument("--queue-warmup", type=int, default=-1,
+                    help="steps of in-batch-only ITC before the queue is used (-1: one epoch); see losses.py")
     ap.add_argument("--mlm-rows", type=int, default=0, help="MLM on the first N pairs of a batch (0 = all)")
     ap.add_argument("--train-max-length", type=int, default=20, help="token cap for training captions")
     ap.add_argument("--p-label", type=float, default=0.6, help="probability of the label caption (else tags)")
@@ -147,6 +149,7 @@ def main(argv=None) -> int:
     if ckpt is not None:
         opt.load_state_dict(ckpt["optimizer"])
     steps_per_epoch = len(ds) // a.batch
+    queue_warmup = steps_per_epoch if a.queue_warmup < 0 else a.queue_warmup
     if plan is None:
         plan = {"total_steps": a.epochs * steps_per_epoch if a.epochs else 0,
                 "seconds": 0.0 if a.epochs else a.minutes * 60, "lr": a.lr, "min_lr": a.min_lr,
@@ -172,7 +175,7 @@ def main(argv=None) -> int:
         row = {"step": step, "epoch": epoch}
         for name, ep, imgs in evals:
             r = evaluate_pairs(model, tok, ep, images=imgs, itm=False)
-            row[name] = {"i2t": r["itc"]["i2t"], "t2i": r["itc"]["t2i"]}
+            row[name] = {"i2t": r["itc"]["i2t"], "t2i": r["itc"]["t2i"], **r["spread"]}
         model.train()
         elog.write(json.dumps(row) + "\n")
         elog.flush()
@@ -191,7 +194,7 @@ def main(argv=None) -> int:
             image, caps, idx = ds.batch(batches[bi])
             ids, mask = train_tok.batch(caps)
             losses = albef_losses(model, image, ids, mask, idx, alpha, special, mlm=not a.no_mlm, gen=gen,
-                                  mlm_rows=a.mlm_rows)
+                                  mlm_rows=a.mlm_rows, use_queue=step >= queue_warmup)
             opt.zero_grad(set_to_none=True)
             losses["loss"].backward()
             opt.step()
