@@ -1,0 +1,70 @@
+"""Training data pipeline: manifest reading, crops, flips, batches (spec §1.7)."""
+import json
+import random
+
+import pytest
+import torch
+from PIL import Image
+
+from tools.albef import data as albef_data
+from tools.albef.data import (MEAN, STD, TrainSet, is_directional, load_rgb, random_resized_crop_box, read_manifest)
+
+
+def _manifest(tmp_path, rows):
+    (tmp_path / "img").mkdir(exist_ok=True)
+    lines = []
+    for i, (cap, tags, cid, colour) in enumerate(rows):
+        Image.new("RGBA", (40, 40), colour).save(tmp_path / "img" / f"{i}.png")
+        lines.append(json.dumps({"image": f"img/{i}.png", "caption": cap, "caption_tags": tags, "id": cid,
+                                 "style": "noto", "group": "g"}))
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_read_manifest_resolves_paths_and_names_file_and_line_of_a_bad_row(tmp_path):
+    path = _manifest(tmp_path, [("red apple", "fruit, red", "1f34e", (255, 0, 0, 255))])
+    pairs = read_manifest(path)
+    assert [(p.caption, p.tags, p.concept) for p in pairs] == [("red apple", "fruit, red", "1f34e")]
+    assert pairs[0].image_path == str(tmp_path / "img" / "0.png")
+    with open(path, "a") as f:
+        f.write('{"caption": "no image"}\n')
+    with pytest.raises(ValueError, match=r"m\.jsonl:2: bad manifest row"):
+        read_manifest(path)
+
+
+def test_transparent_pixels_are_composited_on_white(tmp_path):
+    Image.new("RGBA", (4, 4), (255, 0, 0, 0)).save(tmp_path / "t.png")
+    assert load_rgb(str(tmp_path / "t.png")).getpixel((0, 0)) == (255, 255, 255)
+
+
+def test_test_transform_squashes_to_resolution_and_normalises_with_clip_statistics():
+    t = albef_data.test_transform(Image.new("RGB", (50, 30), (255, 255, 255)), 24)
+    assert tuple(t.shape) == (3, 24, 24)
+    expected = [(1 - m) / s for m, s in zip(MEAN, STD)]
+    assert torch.allclose(t[:, 5, 5], torch.tensor(expected), atol=1e-5)
+
+
+def test_random_resized_crop_boxes_stay_inside_and_cover_half_to_all_of_the_area():
+    rng = random.Random(0)
+    for _ in range(500):
+        x, y, w, h = random_resized_crop_box(128, 128, rng)
+        assert 0 <= x and 0 <= y and x + w <= 128 and y + h <= 128
+        assert 0.5 * 128 * 128 * 0.9 <= w * h <= 128 * 128
+
+
+def test_direction_words_disable_the_flip():
+    assert is_directional("left arrow") and is_directional("person walking facing right")
+    assert not is_directional("red apple") and not is_directional("bright star")
+
+
+def test_train_batches_carry_concept_indices_and_drop_the_last_partial_batch(tmp_path):
+    path = _manifest(tmp_path, [("red apple", "", "a", (255, 0, 0, 255)), ("red apple", "", "a", (200, 0, 0, 255)),
+                                ("blue heart", "love", "b", (0, 0, 255, 255))])
+    ds = TrainSet(read_manifest(path), res=32, seed=0)
+    order = ds.epoch_order(0, 2)
+    assert len(order) == 1 and len(order[0]) == 2
+    img, caps, idx = ds.batch([0, 1, 2])
+    assert tuple(img.shape) == (3, 3, 32, 32)
+    assert idx.tolist() == [0, 0, 1]
+    assert caps[0] == "red apple"
