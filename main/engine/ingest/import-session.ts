@@ -13,13 +13,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { JobProgress } from '../jobs/job-progress';
-import type { EmbedderSettings } from '../model/embedder';
-import { EmbeddingService } from '../model/embedding-service';
+import { Embedder, type EmbedderSettings } from '../model/embedder';
 import { LibraryStore } from '../store/library-store';
 import { VectorIndex } from '../vector/vector-index';
 import type { IngestModel } from './ingest-model';
 import { LibraryIngest, type LibraryIngestParts } from './library-ingest';
-import { ingestModelOf } from './model-adapter';
+import { ingestModelOf, pixelEmbedderOf } from './model-adapter';
 
 export function libraryFiles(library: string): { dbFile: string; cacheDir: string } {
   const abs = resolve(library);
@@ -30,7 +29,7 @@ export function libraryFiles(library: string): { dbFile: string; cacheDir: strin
 export interface ImportSessionOptions {
   library: string;
   bundleDir: string;
-  embedder?: Omit<EmbedderSettings, 'backend'>;
+  embedder?: EmbedderSettings;
   onProgress?: (p: JobProgress) => void;
   batchSize?: number;
   concurrency?: number;
@@ -39,8 +38,11 @@ export interface ImportSessionOptions {
 export class ImportSession {
   private constructor(
     readonly store: LibraryStore,
-    /** The model in its worker thread (R's EmbeddingService): inference never blocks this thread. */
-    readonly embedder: EmbeddingService,
+    /**
+     * The model, in process: ONNX Runtime runs each batch on its own threads, so this thread only tokenises and
+     * normalises. (open-library.ts hands this Embedder to search and the catalog too.)
+     */
+    readonly embedder: Embedder,
     readonly model: IngestModel,
     readonly images: VectorIndex,
     readonly captions: VectorIndex,
@@ -50,14 +52,14 @@ export class ImportSession {
   static async open(options: ImportSessionOptions): Promise<ImportSession> {
     const { dbFile, cacheDir } = libraryFiles(options.library);
     // The bundle is checked before the library is created, so a wrong --model leaves no empty library behind.
-    const embedder = await EmbeddingService.start(options.bundleDir, {
+    const embedder = await Embedder.open(options.bundleDir, {
       bundle: { verify: 'full' },
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...options.embedder,
     });
     let store: LibraryStore | undefined;
     try {
-      const model = await ingestModelOf(embedder, options.bundleDir);
+      const model = await ingestModelOf(pixelEmbedderOf(embedder), options.bundleDir);
       mkdirSync(dirname(dbFile), { recursive: true });
       mkdirSync(cacheDir, { recursive: true });
       store = LibraryStore.open(dbFile);
