@@ -99,8 +99,9 @@ def read_vocab(path: Path, vocab_size: int) -> List[str]:
 def build_model(ck: LoadedCheckpoint) -> ALBEF:
     """ALBEF at the checkpoint's config with its inference weights; momentum encoders/queues stay unused."""
     cfg = replace(ck.arch, queue_size=1, text_dropout=0.0)  # queue contents are not exported
-    torch.manual_seed(0)  # unused tensors get deterministic values (they never reach a file)
-    model = ALBEF(cfg)
+    with torch.random.fork_rng():  # leave the caller's RNG (e.g. a training run) untouched
+        torch.manual_seed(0)  # unused tensors get deterministic values (they never reach a file)
+        model = ALBEF(cfg)
     result = model.load_state_dict(ck.state_dict, strict=False)
     missing = [k for k in result.missing_keys if not k.startswith(_UNUSED_PREFIXES)]
     if missing or result.unexpected_keys:

@@ -278,3 +278,11 @@ def test_verify_runs_the_graphs_in_onnx_runtime_and_a_disagreeing_model_fails_th
     assert err.value.code == "PARITY_FAILED"
     assert "fp32 fusion one image, three texts (Bt=3, Bi=1)" in str(err.value) and "FAIL" in str(err.value)
     assert not (tmp_path / "v" / "manifest.json").exists()
+
+
+def test_export_leaves_the_callers_random_state_untouched(tmp_path, checkpoint, vocab):
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    export_bundle(tmp_path / "rng", vocab, checkpoint=checkpoint, config=TINY_CONFIG, log=lambda s: None)
+    assert torch.equal(torch.rand(3), expected)
