@@ -1,10 +1,11 @@
 /** `pairscope demo`: builds (or checks) the demo library that `npm start` opens on first run (issue #7). */
 import path from 'node:path';
 import { type CliCommand, CliUsageError, parseCommandArgs } from '../cli-command';
+import { demoLibraryDir } from '../default-library';
 import { projectRoot } from '../project-paths';
 import { DEFAULT_BUNDLE } from './import';
 
-export const DEFAULT_DEMO_LIBRARY = path.join(projectRoot, 'data', 'demo-library');
+export const DEFAULT_DEMO_LIBRARY = demoLibraryDir;
 export const DEFAULT_DEMO_SOURCE = path.join(projectRoot, 'data', 'demo');
 
 export const command: CliCommand = {

@@ -2,9 +2,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type CliCommand, CliUsageError, integerOption, parseCommandArgs } from '../cli-command';
-import { projectRoot } from '../project-paths';
+import { defaultBundleDir } from '../project-paths';
 
-export const DEFAULT_BUNDLE = path.join(projectRoot, 'resources', 'models', 'albef-emoji-small');
+export const DEFAULT_BUNDLE = defaultBundleDir;
 
 export const command: CliCommand = {
   name: 'import',
