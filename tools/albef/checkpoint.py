@@ -30,7 +30,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 import torch
 import torch.nn.functional as F
 
-from .config import AlbefConfig
+from .config import ARCHITECTURE_KEYS, AlbefConfig
 from .official_keys import KeySet, Layout, official_keys
 
 StateDict = Dict[str, torch.Tensor]
@@ -70,6 +70,7 @@ class LoadedCheckpoint:
     native_res: int  # resolution the file's pos_embed was trained at
     has_momentum_heads: bool
     source: str
+    trained_here: bool = False  # the file carries this project's saved AlbefConfig (train.py)
 
     @property
     def interpolated(self) -> bool:
@@ -80,19 +81,37 @@ class LoadedCheckpoint:
         return float(self.state_dict["temp"])
 
 
-def read_state_dict(path: Path) -> StateDict:
-    """torch.load on CPU; unwraps the `{'model': ..., 'optimizer': ...}` wrapper the ALBEF scripts save."""
+def read_checkpoint(path: Path) -> Tuple[StateDict, Optional[AlbefConfig]]:
+    """torch.load on CPU; unwraps the `{'model': ..., 'optimizer': ..., 'config': ...}` wrapper.
+
+    The second value is the architecture saved beside the weights by this project's trainer (train.py writes
+    `config` = AlbefConfig.to_dict()); official files carry their YAML config instead, which has no head
+    counts, so for them it is None and the architecture is read from the shapes.
+    """
     try:
         obj = torch.load(str(path), map_location="cpu")
     except Exception as err:  # torch raises many types for a file that is not a checkpoint
         raise CheckpointError("CHECKPOINT_UNREADABLE", f"{path}: not a PyTorch checkpoint ({err})") from err
+    embedded: Optional[AlbefConfig] = None
     if isinstance(obj, Mapping) and isinstance(obj.get("model"), Mapping):
+        saved = obj.get("config")
+        if isinstance(saved, Mapping) and all(k in saved for k in ARCHITECTURE_KEYS):
+            try:
+                embedded = AlbefConfig.from_dict(dict(saved))
+            except (TypeError, ValueError) as err:
+                raise CheckpointError(
+                    "CHECKPOINT_CONFIG_INVALID", f"{path}: saved 'config' is not valid ({err})"
+                ) from err
         obj = obj["model"]
     if not isinstance(obj, Mapping) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
         raise CheckpointError(
             "CHECKPOINT_NOT_STATE_DICT", f"{path}: expected a state dict or a dict with a 'model' state dict"
         )
-    return dict(obj)
+    return dict(obj), embedded
+
+
+def read_state_dict(path: Path) -> StateDict:
+    return read_checkpoint(path)[0]
 
 
 def detect_layout(sd: Mapping[str, torch.Tensor]) -> Layout:
@@ -297,4 +316,8 @@ def prepare_state_dict(
 def load_checkpoint(
     path: Path, image_res: Optional[int] = None, base: Optional[AlbefConfig] = None
 ) -> LoadedCheckpoint:
-    return prepare_state_dict(read_state_dict(path), image_res, Path(path).name, base)
+    """`base` (head counts, eps) defaults to the config saved in a trained-here file, else ALBEF-B."""
+    sd, embedded = read_checkpoint(path)
+    ck = prepare_state_dict(sd, image_res, Path(path).name, base or embedded)
+    ck.trained_here = embedded is not None
+    return ck

@@ -185,7 +185,7 @@ def export_bundle(
     description: Optional[str] = None,
     fp16: bool = False,
     k_test: int = 128,
-    source_kind: str = "official",
+    source_kind: Optional[str] = None,
     license_file: Optional[Path] = None,
     max_length: int = 30,
     verify: bool = False,
@@ -200,16 +200,17 @@ def export_bundle(
     """
     if (checkpoint is None) == (state_dict is None):
         raise ExportError("EXPORT_ARGS", "give exactly one of checkpoint= or state_dict=")
-    if source_kind not in ("official", "trained-here"):
+    if source_kind not in (None, "official", "trained-here"):
         raise ExportError("EXPORT_ARGS", f"source kind must be official or trained-here, not {source_kind!r}")
     t0 = time.perf_counter()
     seconds: Dict[str, float] = {}
     if checkpoint is not None:
         ck = load_checkpoint(Path(checkpoint), image_res, config)
-        source = {"kind": source_kind, "checkpoint": Path(checkpoint).name, "sha256": sha256_file(Path(checkpoint))}
+        kind = source_kind or ("trained-here" if ck.trained_here else "official")
+        source = {"kind": kind, "checkpoint": Path(checkpoint).name, "sha256": sha256_file(Path(checkpoint))}
     else:
         ck = prepare_state_dict(state_dict or {}, image_res, "<state dict>", config)
-        source = {"kind": source_kind}
+        source = {"kind": source_kind or "trained-here"}
     cfg = ck.arch
     if ck.temp <= 0:
         raise ExportError("TEMP_NOT_POSITIVE", f"{ck.source}: temp is {ck.temp}; ALBEF's temperature must be > 0")
@@ -305,7 +306,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--description", default=None)
     p.add_argument("--fp16", action="store_true", help="also write fp16 variants of the three graphs")
     p.add_argument("--k-test", type=int, default=128, help="ITM re-rank depth (Flickr30K 128, COCO 256)")
-    p.add_argument("--source-kind", choices=("official", "trained-here"), default="official")
+    p.add_argument(
+        "--source-kind",
+        choices=("official", "trained-here"),
+        default=None,
+        help="default: trained-here for files written by tools/albef/train.py (they carry its config), else official",
+    )
     p.add_argument("--license-file", type=Path, default=None, help="copied to LICENSE-DATA.md")
     p.add_argument(
         "--verify", action="store_true", help="run the graphs with onnxruntime-node (needs node) and compare with PyTorch"

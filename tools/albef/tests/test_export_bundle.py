@@ -1,5 +1,6 @@
 """Bundle export at a tiny size: manifest exactly as docs/bundle-format.md, graph I/O, heads, idempotence, refusals."""
 import hashlib
+from dataclasses import replace
 import json
 import struct
 from pathlib import Path
@@ -11,6 +12,7 @@ import torch
 from onnx import TensorProto
 
 from tools.albef.export import ExportError, export_bundle, main, verify_bundle
+from tools.albef.model import ALBEF
 from tools.albef.onnx_fp16 import convert_to_fp16
 from tools.albef.safetensors_io import SafetensorsError, decode_safetensors, encode_safetensors, read_safetensors
 from tools.albef.tiny_fixture import DEFAULT_OUT, TINY_CONFIG, generate, random_state_dict, tiny_vocab
@@ -286,3 +288,17 @@ def test_export_leaves_the_callers_random_state_untouched(tmp_path, checkpoint, 
     torch.manual_seed(123)
     export_bundle(tmp_path / "rng", vocab, checkpoint=checkpoint, config=TINY_CONFIG, log=lambda s: None)
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_a_file_saved_by_train_py_exports_with_its_own_head_counts_as_trained_here(tmp_path, vocab):
+    # 48-wide towers with 3 heads: shapes alone would suggest 12 heads (48 % 12 == 0); the saved config decides.
+    cfg = replace(TINY_CONFIG, vision_width=48, vision_heads=3, text_width=48, text_heads=3)
+    torch.manual_seed(5)
+    model = ALBEF(cfg, mlm_head=True)
+    torch.save({"model": model.state_dict(), "optimizer": {}, "config": cfg.to_dict(), "epoch": 1, "step": 9},
+               tmp_path / "trained.pth")  # fmt: skip
+    assert main(["--checkpoint", str(tmp_path / "trained.pth"), "--vocab", str(vocab), "--out", str(tmp_path / "t"),
+                 "--verify"]) == 0  # fmt: skip
+    m = json.loads((tmp_path / "t" / "manifest.json").read_text())
+    assert m["source"]["kind"] == "trained-here"
+    assert (m["architecture"]["vision_heads"], m["architecture"]["text_heads"]) == (3, 3)
