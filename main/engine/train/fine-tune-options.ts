@@ -4,7 +4,13 @@
  * chosen from the step count).
  */
 export interface FineTuneOptions {
+  /** Epochs over the training pairs; raised when needed to reach `minSteps`. */
   epochs: number;
+  /**
+   * At least this many optimiser steps: a 200-pair library at batch 128 would otherwise get one step per
+   * epoch, five in all — nothing would be learnt.
+   */
+  minSteps: number;
   batchSize: number;
   /** Rounded down to a multiple of the batch (spec §1.8 step 6). */
   queueSize: number;
@@ -42,6 +48,7 @@ export interface FineTuneOptions {
 
 export const DEFAULT_FINE_TUNE_OPTIONS: Readonly<FineTuneOptions> = {
   epochs: 5,
+  minSteps: 100,
   batchSize: 128,
   queueSize: 1024,
   lr: 1e-3,
@@ -67,6 +74,7 @@ export const TEMP_MIN = 0.001;
 export const TEMP_MAX = 0.5;
 
 export interface ResolvedPlan {
+  epochs: number;
   batchSize: number;
   queueSize: number;
   stepsPerEpoch: number;
@@ -77,12 +85,16 @@ export interface ResolvedPlan {
 
 export function resolvePlan(o: FineTuneOptions, trainPairs: number): ResolvedPlan {
   const batchSize = Math.max(2, Math.min(o.batchSize, trainPairs));
-  const queueSize = Math.floor(o.queueSize / batchSize) * batchSize;
+  // The queue never holds more than the rest of the training set, so a small library does not see the
+  // same pair's stale features several times in one bank.
+  const queueCap = Math.max(0, Math.floor((trainPairs - batchSize) / batchSize) * batchSize);
+  const queueSize = Math.min(Math.floor(o.queueSize / batchSize) * batchSize, queueCap);
   // drop_last as in ALBEF's train loader: every step has a full batch, so the queue pointer stays aligned.
   const stepsPerEpoch = Math.max(1, Math.floor(trainPairs / batchSize));
-  const totalSteps = stepsPerEpoch * o.epochs;
+  const epochs = Math.max(o.epochs, Math.ceil(o.minSteps / stepsPerEpoch));
+  const totalSteps = stepsPerEpoch * epochs;
   const warmupSteps = Math.min(totalSteps, Math.max(1, Math.round(o.warmupFraction * totalSteps)));
   const momentum =
     o.momentum === 'auto' ? Math.min(0.995, Math.max(0.9, 1 - 1 / Math.max(10, 0.1 * totalSteps))) : o.momentum;
-  return { batchSize, queueSize, stepsPerEpoch, totalSteps, warmupSteps, momentum };
+  return { epochs, batchSize, queueSize, stepsPerEpoch, totalSteps, warmupSteps, momentum };
 }

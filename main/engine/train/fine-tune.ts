@@ -226,7 +226,7 @@ export async function fineTuneHeads(
   let lastReport = -Infinity;
   const trainStart = performance.now();
 
-  for (let step = 0, epoch = 0; epoch < o.epochs; epoch++) {
+  for (let step = 0, epoch = 0; epoch < plan.epochs; epoch++) {
     shuffleInPlace(order, random);
     for (let s = 0; s < plan.stepsPerEpoch; s++, step++) {
       if (hooks.signal?.aborted)
