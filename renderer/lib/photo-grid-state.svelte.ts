@@ -23,6 +23,8 @@ export class PhotoGridState {
   columns = $state(1);
   /** ms from the list's reset to the first thumbnail that finished loading (shown in the perf figures). */
   firstThumbMs = $state<number | null>(null);
+  /** performance.now() (ms since the page started loading) when the first thumbnail of the page's life loaded. */
+  firstThumbSinceLoadMs: number | null = null;
   resetAt = 0;
   // Deliberately not reactive (a SvelteMap of 100k rows would track every read); `version` signals changes.
   /* eslint-disable svelte/prefer-svelte-reactivity */
@@ -85,6 +87,7 @@ export class PhotoGridState {
 
   thumbLoaded(): void {
     if (this.firstThumbMs === null) this.firstThumbMs = Math.round(performance.now() - this.resetAt);
+    this.firstThumbSinceLoadMs ??= Math.round(performance.now());
   }
 
   private touch(): void {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Fixtures of the photo-album UI tests (issue #8): a library built by the test from the demo source folder
  * (data/demo, made by tools/dataset/build-demo-library-source.ts when absent) with a given model bundle, served

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The photo-album UI in Debian's Chromium against the browser host (issue #8), on the demo library built by the
  * fixture with the tiny random-weight bundle: browsing, keyboard, lightbox, search plumbing, cut-off, drop, themes.
