@@ -12,6 +12,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../../main/engine/ingest/image-decode';
 import { ImportSession } from '../../main/engine/ingest/import-session';
@@ -97,9 +98,13 @@ try {
     concurrency,
   });
   await session.embedder.embedPixels(pixels.subarray(0, plane).slice(), 1); // same warm-up for the pipeline's model
+  // How long this thread (the one that would serve requests) was blocked during the import.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const t0 = performance.now();
   const summary = await session.ingest.finished(session.ingest.importFolder(folder));
   const e2eSeconds = (performance.now() - t0) / 1000;
+  loop.disable();
   const timing = session.ingest.timings.get(summary.jobId)!;
   if (summary.state !== 'done' || summary.imported + summary.reused !== files.length) {
     throw new Error(
@@ -142,6 +147,11 @@ try {
     modelBusyFraction: +(timing.modelMs / timing.wallMs).toFixed(3),
     pipelineWallSeconds: +(timing.wallMs / 1000).toFixed(2),
     jobWallSeconds: +e2eSeconds.toFixed(2),
+    eventLoopDelayMs: {
+      p50: +(loop.percentile(50) / 1e6).toFixed(1),
+      p99: +(loop.percentile(99) / 1e6).toFixed(1),
+      max: +(loop.max / 1e6).toFixed(1),
+    },
   };
   console.log(JSON.stringify(result, null, 2));
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n');
