@@ -113,9 +113,12 @@ for (const noise of values.noise!.split(',').map(Number)) {
   log(
     `noise ${noise}: ${lib.noisy.filter(Boolean).length} swapped of ${lib.pairs.length}; the simulated review of ${values.review} finds ${review.noisyFound}`,
   );
+  // --train-concepts N: fine-tune on the first N concepts only (a small user library), test on all of them —
+  // the setting where a fixed teacher should keep the heads from forgetting what they knew.
+  const keep = values['train-concepts'] ? Number(values['train-concepts']) * 4 : lib.pairs.length;
   for (const [k, pairs] of [
-    [0, lib.pairs],
-    [Number(values.review), review.pairs],
+    [0, lib.pairs.slice(0, keep)],
+    [Number(values.review), review.pairs.slice(0, keep)],
   ] as const) {
     for (const c of configs) {
       const r = await fineTuneHeads(
