@@ -4,7 +4,14 @@
  * One owner per service; dispose() rejects what is still pending with EMBEDDER_DISPOSED.
  */
 import { Worker } from 'node:worker_threads';
-import type { EmbedderSettings, GraphReport, ImageEmbedding, ItemResult, TextEmbedding } from './embedder';
+import type {
+  EmbedderSettings,
+  EmbeddingApi,
+  GraphReport,
+  ImageEmbedding,
+  ItemResult,
+  TextEmbedding,
+} from './embedder';
 import type { WorkerInit, WorkerReply } from './embedding-worker';
 import { ModelError, type ModelErrorShape } from './errors';
 import type { GraphName, Manifest } from './manifest';
@@ -16,7 +23,7 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-export class EmbeddingService {
+export class EmbeddingService implements EmbeddingApi {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
@@ -88,6 +95,10 @@ export class EmbeddingService {
 
   itmImageToTexts(image: ImageInput, texts: readonly TextInput[]): Promise<Array<ItemResult<number>>> {
     return this.call('itmImageToTexts', [image, texts]);
+  }
+
+  itmImageTokensToTexts(tokens: Float32Array, texts: readonly TextInput[]): Promise<Array<ItemResult<number>>> {
+    return this.call('itmImageTokensToTexts', [tokens, texts]);
   }
 
   itmLogitsWithImageTokens(text: TextInput, imageTokens: readonly Float32Array[]): Promise<Float32Array> {

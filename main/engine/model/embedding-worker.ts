@@ -20,6 +20,7 @@ const CALLABLE = new Set([
   'embedTexts',
   'itmTextToImages',
   'itmImageToTexts',
+  'itmImageTokensToTexts',
   'itmLogitsWithImageTokens',
   'providers',
 ]);
