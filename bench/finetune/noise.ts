@@ -63,7 +63,7 @@ function evaluate(lib: SyntheticLibrary, heads: ProjectionHeads): RecallReport {
 }
 
 /** The simulated user: corrects the `k` pairs the base model finds least matching. */
-function reviewed(lib: SyntheticLibrary, k: number): { pairs: CuratedPair[]; noisyFound: number } {
+function reviewed(lib: SyntheticLibrary, k: number, keep: number): { pairs: CuratedPair[]; noisyFound: number } {
   const img = projectRows(lib.base.vision, lib.imageFeatures, lib.imageFeatures.length / W);
   const txt = projectRows(lib.base.text, lib.captionFeatures, lib.captionFeatures.length / W);
   const score = lib.pairs.map((p) => {
@@ -71,7 +71,11 @@ function reviewed(lib: SyntheticLibrary, k: number): { pairs: CuratedPair[]; noi
     for (let e = 0; e < E; e++) s += img[p.imageIndex * E + e]! * txt[p.captionIndex * E + e]!;
     return s;
   });
-  const order = lib.pairs.map((_, i) => i).sort((a, b) => score[a]! - score[b]!);
+  // Only the pairs being trained on are in the review queue.
+  const order = lib.pairs
+    .slice(0, keep)
+    .map((_, i) => i)
+    .sort((a, b) => score[a]! - score[b]!);
   const pairs = lib.pairs.slice();
   let noisyFound = 0;
   for (const i of order.slice(0, k)) {
@@ -107,15 +111,16 @@ for (const noise of values.noise!.split(',').map(Number)) {
     heldOutFraction: 0.1,
     seed: Number(values.seed),
     baseJunk: Number(values['base-junk']),
+    noiseMode: values.mode === 'swap' ? 'swap' : 'hard',
   });
   rows.push({ noise, reviewed: 0, config: 'base', recall: evaluate(lib, lib.base), seconds: 0 });
-  const review = reviewed(lib, Number(values.review));
-  log(
-    `noise ${noise}: ${lib.noisy.filter(Boolean).length} swapped of ${lib.pairs.length}; the simulated review of ${values.review} finds ${review.noisyFound}`,
-  );
   // --train-concepts N: fine-tune on the first N concepts only (a small user library), test on all of them —
   // the setting where a fixed teacher should keep the heads from forgetting what they knew.
   const keep = values['train-concepts'] ? Number(values['train-concepts']) * 4 : lib.pairs.length;
+  const review = reviewed(lib, Number(values.review), keep);
+  log(
+    `noise ${noise} (${values.mode}): ${lib.noisy.filter(Boolean).length} swapped of ${lib.pairs.length}; the simulated review of ${values.review} (of ${keep} trained pairs) finds ${review.noisyFound}`,
+  );
   for (const [k, pairs] of [
     [0, lib.pairs.slice(0, keep)],
     [Number(values.review), review.pairs.slice(0, keep)],
