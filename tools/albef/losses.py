@@ -48,10 +48,12 @@ def sample_negatives(weights: torch.Tensor, gen: Optional[torch.Generator] = Non
 def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                  idx: torch.Tensor, alpha: float, special_ids: Dict[str, int], mlm: bool = True,
                  gen: Optional[torch.Generator] = None, mlm_rows: int = 0,
-                 use_queue: bool = True) -> Dict[str, torch.Tensor]:
+                 use_queue: bool = True, momentum: Optional[float] = None) -> Dict[str, torch.Tensor]:
     """`mlm_rows` > 0 runs MLM on the first that many pairs of the batch only (CPU budget; 0 = all).
     `use_queue=False` masks every queue column (in-batch ITC only; the queue is still filled): a warm-up for
-    training from scratch, when stale queue features from fast-moving encoders drive the features to collapse."""
+    training from scratch, when stale queue features from fast-moving encoders drive the features to collapse.
+    `momentum` overrides config.momentum for this step's EMA update (warm-up from scratch: a teacher that lags
+    a random student gives nearly identical targets, so ITC cannot bootstrap while m is already 0.995)."""
     cfg = model.config
     with torch.no_grad():
         model.temp.clamp_(0.001, 0.5)  # as pre-training does (model_pretrain.py L90)
@@ -74,7 +76,7 @@ def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, att
     pos = torch.eq(idx, idx_all).masked_fill(empty, False).float()
     sim_targets = pos / pos.sum(dim=1, keepdim=True)
     with torch.no_grad():
-        model.momentum_update()  # before teacher features
+        model.momentum_update(momentum)  # before teacher features
         image_tokens_m = model.visual_encoder_m(image)
         image_feat_m = F.normalize(model.vision_proj_m(image_tokens_m[:, 0, :]), dim=-1)
         image_feat_all = torch.cat([image_feat_m.t(), model.image_queue.clone().detach()], dim=1)

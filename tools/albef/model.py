@@ -101,8 +101,9 @@ class ALBEF(nn.Module):
                 pm.requires_grad = False
 
     @torch.no_grad()
-    def momentum_update(self) -> None:
-        m = self.config.momentum
+    def momentum_update(self, momentum: float | None = None) -> None:
+        """θ_m ← m·θ_m + (1−m)·θ with m = config.momentum unless given (a from-scratch warm-up ramps it)."""
+        m = self.config.momentum if momentum is None else momentum
         for student, teacher in self.model_pairs:
             for p, pm in zip(student.parameters(), teacher.parameters()):
                 pm.data.mul_(m).add_(p.data, alpha=1.0 - m)

@@ -92,6 +92,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-mlm", action="store_true")
     ap.add_argument("--queue-warmup", type=int, default=-1,
                     help="steps of in-batch-only ITC before the queue is used (-1: one epoch); see losses.py")
+    ap.add_argument("--momentum-warmup", type=int, default=0,
+                    help="steps over which the EMA momentum ramps linearly from 0 to config.momentum (0: off)")
     ap.add_argument("--mlm-rows", type=int, default=0, help="MLM on the first N pairs of a batch (0 = all)")
     ap.add_argument("--train-max-length", type=int, default=20, help="token cap for training captions")
     ap.add_argument("--p-label", type=float, default=0.6, help="probability of the label caption (else tags)")
@@ -194,7 +196,9 @@ def main(argv=None) -> int:
             image, caps, idx = ds.batch(batches[bi])
             ids, mask = train_tok.batch(caps)
             losses = albef_losses(model, image, ids, mask, idx, alpha, special, mlm=not a.no_mlm, gen=gen,
-                                  mlm_rows=a.mlm_rows, use_queue=step >= queue_warmup)
+                                  mlm_rows=a.mlm_rows, use_queue=step >= queue_warmup,
+                                  momentum=cfg.momentum * min(1.0, step / a.momentum_warmup)
+                                  if a.momentum_warmup else None)
             opt.zero_grad(set_to_none=True)
             losses["loss"].backward()
             opt.step()
