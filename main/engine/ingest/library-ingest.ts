@@ -12,6 +12,7 @@ import { JobRunner } from '../jobs/job-runner';
 import type { JobProgress } from '../jobs/job-progress';
 import type { Job } from '../store/job-queries';
 import type { LibraryStore } from '../store/library-store';
+import { DecodePool } from './decode-pool';
 import { importFolderJob, type FolderImportParams } from './folder-import';
 import { watchFolder, type FolderWatcher } from './folder-watcher';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './image-decode';
@@ -31,6 +32,8 @@ export interface LibraryIngestParts {
   onProgress?: (p: JobProgress) => void;
   batchSize?: number;
   concurrency?: number;
+  /** Worker threads that decode (default: 2; 0 decodes on this thread). */
+  decodeWorkers?: number;
   limits?: Partial<DecodeLimits & { maxFileBytes: number }>;
 }
 
@@ -48,6 +51,7 @@ export class LibraryIngest {
   /** Timing of the last pipeline run of each job in this process (bench/ingest reads it). */
   readonly timings = new Map<number, PipelineTiming>();
   private readonly watchers = new Map<string, FolderWatcher>();
+  private readonly pool: DecodePool | null;
 
   constructor(private readonly parts: LibraryIngestParts) {
     const { store, model } = parts;
@@ -59,6 +63,8 @@ export class LibraryIngest {
     }).id;
     this.thumbnails = new ThumbnailCache(parts.cacheDir);
     this.runner = new JobRunner(store, parts.onProgress ? { onProgress: parts.onProgress } : {});
+    const workers = parts.decodeWorkers ?? 2;
+    this.pool = workers > 0 ? new DecodePool(workers) : null;
     const deps: PipelineDeps = {
       store,
       modelVersionId: this.modelVersionId,
@@ -71,6 +77,7 @@ export class LibraryIngest {
       batchSize: parts.batchSize ?? 16,
       concurrency: parts.concurrency ?? 4,
       ownPaths: this.ownPaths(),
+      ...(this.pool ? { pool: this.pool } : {}),
     };
     this.runner.register<FolderImportParams>('import-folder', async (ctx) => {
       this.timings.set(ctx.jobId, (await importFolderJob(ctx, deps)).timing);
@@ -146,5 +153,6 @@ export class LibraryIngest {
     for (const w of this.watchers.values()) w.dispose();
     this.watchers.clear();
     await this.runner.dispose();
+    await this.pool?.dispose();
   }
 }

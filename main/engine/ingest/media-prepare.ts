@@ -2,16 +2,18 @@
  * One file → what the commit step must do with it (DESIGN §3 ingest): skip it (known, same size and mtime),
  * report it (empty, mislabelled, corrupt, too large), re-point or copy an existing row whose content hash
  * matches (moved/renamed/duplicate: no re-embedding), or decode it once into thumbnails + model pixels.
- * Reads the database, never writes it: writes happen in commit order, in the batch transaction.
+ * Reads the database, never writes it: writes happen in commit order, in the batch transaction. The decode itself
+ * runs in a DecodePool worker when one is given (the file's bytes are transferred there after hashing).
  */
 import { access, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { LibraryStore } from '../store/library-store';
 import type { ImageSpec } from '../model/preprocess';
 import { hashBytes } from './content-hash';
-import { readExif, type ExifFacts } from './exif';
-import { decodeImage, ImageDecodeError, type DecodeLimits } from './image-decode';
-import { modelRgb } from './model-input';
+import type { DecodePool } from './decode-pool';
+import type { ExifFacts } from './exif';
+import { ImageDecodeError, type DecodeLimits } from './image-decode';
+import { prepareImage } from './prepare-image';
 import { displayPath, pathFromKey } from './path-key';
 import { describeContent, hasImageExtension, sniffImageFormat, SNIFF_BYTES, type ImageFormat } from './sniff';
 import type { ThumbnailCache } from './thumbnails';
@@ -53,6 +55,8 @@ export interface PrepareDeps {
   limits: DecodeLimits & { maxFileBytes: number };
   /** Hashes decoded earlier in this run but not committed yet: a duplicate waits for them. */
   pendingHashes: Set<string>;
+  /** Worker threads for decode/thumbnails/resample; without it that work runs on this thread. */
+  pool?: DecodePool;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -118,15 +122,29 @@ export async function prepareFile(file: FileRef, deps: PrepareDeps): Promise<Pre
     return { kind: 'reuse', file, hash, fromMediaId: same, move };
   }
   if (deps.pendingHashes.has(hash)) return { kind: 'reuse-pending', file, hash };
-  try {
-    const decoded = await decodeImage(bytes, format, deps.limits);
-    if (!(await deps.thumbnails.has(hash))) await deps.thumbnails.write(hash, decoded);
-    const rgb = await modelRgb(decoded, deps.imageSpec);
-    const exif = await readExif(bytes);
-    deps.pendingHashes.add(hash);
-    return { kind: 'decoded', file, hash, format, width: decoded.width, height: decoded.height, exif, rgb };
-  } catch (e) {
-    if (e instanceof ImageDecodeError) return { kind: 'failed', file, reason: e.message };
-    return { kind: 'failed', file, reason: `cannot process the image: ${(e as Error).message}` };
+  const request = { bytes, format, hash, spec: deps.imageSpec, limits: deps.limits, thumbsRoot: deps.thumbnails.root };
+  let prepared;
+  if (deps.pool) {
+    prepared = await deps.pool.prepare(request);
+  } else {
+    try {
+      prepared = await prepareImage(request);
+    } catch (e) {
+      prepared = {
+        failed: e instanceof ImageDecodeError ? e.message : `cannot process the image: ${(e as Error).message}`,
+      };
+    }
   }
+  if ('failed' in prepared) return { kind: 'failed', file, reason: prepared.failed };
+  deps.pendingHashes.add(hash);
+  return {
+    kind: 'decoded',
+    file,
+    hash,
+    format,
+    width: prepared.width,
+    height: prepared.height,
+    exif: prepared.exif,
+    rgb: prepared.rgb,
+  };
 }
