@@ -239,6 +239,9 @@ export class VectorIndex {
         }
         this.hnsw = h;
         this.deletedCount = stored.deletedCount;
+        // The graph was built with the stored M / efConstruction; later additions and writes follow them.
+        this.params.m = stored.m;
+        this.params.efConstruction = stored.efConstruction;
       });
     } catch (e) {
       return rebuilt('corrupt', `stored graph unusable: ${(e as Error).message}`);
