@@ -39,6 +39,8 @@ describe('fineTuneHeads', () => {
     expect(r.after.i2t.r5).toBeGreaterThan(r.before.i2t.r5 + 0.15);
     expect(r.after.t2i.r5).toBeGreaterThan(r.before.t2i.r5 + 0.15);
     expect(r.lossCurve).toHaveLength(r.plan.totalSteps);
+    expect(r.timing.trainSeconds).toBeGreaterThan(0);
+    expect(r.timing.secondsPerEpoch).toBeCloseTo(r.timing.trainSeconds / r.plan.epochs, 12);
     const first = r.lossCurve.slice(0, 5).reduce((s, p) => s + p.itc, 0);
     const last = r.lossCurve.slice(-5).reduce((s, p) => s + p.itc, 0);
     expect(last).toBeLessThan(first);

@@ -75,7 +75,10 @@ export interface FineTuneResult {
   counts: { trainPairs: number; heldOutPairs: number; heldOutGroups: number; rejected: number };
   plan: ReturnType<typeof resolvePlan>;
   options: FineTuneOptions;
+  /** Wall time of the whole call. */
   seconds: number;
+  /** Where it went: base projection + "before" recall, the training loop, the "after" evaluation. */
+  timing: { prepareSeconds: number; trainSeconds: number; evaluateSeconds: number; secondsPerEpoch: number };
 }
 
 function checkInput(input: FineTuneInput): void {
@@ -306,6 +309,8 @@ export async function fineTuneHeads(
       'Fine-tune cancelled after the last step; the current model version is unchanged.',
     );
 
+  const trainSeconds = (performance.now() - trainStart) / 1000;
+  const evalStart = performance.now();
   const after = recallReport(
     gallery(pairs, split.heldOut, groupId, projectRows(student.vision, XI, nI), projectRows(student.text, XT, nT), dim),
   );
@@ -324,5 +329,11 @@ export async function fineTuneHeads(
     plan,
     options: o,
     seconds: (performance.now() - t0) / 1000,
+    timing: {
+      prepareSeconds: (trainStart - t0) / 1000,
+      trainSeconds,
+      evaluateSeconds: (performance.now() - evalStart) / 1000,
+      secondsPerEpoch: trainSeconds / plan.epochs,
+    },
   };
 }
