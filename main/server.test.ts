@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +92,18 @@ describe('browser host', () => {
     expect(JSON.parse(notJson.body).error.field).toBe('body');
     const ok = await raw('/api/app.ping', { method: 'POST', headers: auth, body: '{"message":"after 400"}' });
     expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { message: 'after 400' } });
+  });
+
+  it('answers 400 to bytes that are not HTTP at all, then still serves', async () => {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(host.browserHost.port, '127.0.0.1', () => socket.write('NOT HTTP\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect((await raw('/api/app.info', { method: 'POST', headers: auth, body: '{}' })).status).toBe(200);
   });
 
   it('answers 404 with code unknown_method to a method not in the contract', async () => {
