@@ -43,9 +43,22 @@ const ORIGINAL_TYPES: Record<string, string> = {
 };
 
 export class MediaCatalog {
+  private overviewCache: { revision: number; value: ReturnType<MediaCatalog['computeOverview']> } | null = null;
+
+  private idsCache: { key: string; ids: Int32Array } | null = null;
+
   constructor(private readonly parts: MediaCatalogParts) {}
 
+  /** Sidebar facts; recomputed only when the media table changed (a 100k-row library takes ~0.5 s to count). */
   overview() {
+    const revision = this.parts.browse.revision();
+    if (this.overviewCache?.revision !== revision) {
+      this.overviewCache = { revision, value: this.computeOverview() };
+    }
+    return { ...this.overviewCache.value, collections: this.parts.browse.collections() };
+  }
+
+  private computeOverview() {
     const { browse, store } = this.parts;
     return {
       total: store.media.count(),
@@ -56,9 +69,16 @@ export class MediaCatalog {
     };
   }
 
+  /**
+   * A page of the grid. The ordered id list of the current filter is kept until the media table changes, so
+   * scrolling a 100k-photo grid costs one sort, then an id lookup per page (docs/ui.md has the figures).
+   */
   list(filter: MediaFilter, order: BrowseOrder, offset: number, limit: number) {
     const { browse } = this.parts;
-    return { items: browse.page(filter, order, offset, limit), total: browse.count(filter) };
+    const key = `${JSON.stringify(filter)}|${order}|${browse.revision()}`;
+    if (this.idsCache?.key !== key) this.idsCache = { key, ids: browse.orderedIds(filter, order) };
+    const { ids } = this.idsCache;
+    return { items: browse.byIds(ids.subarray(offset, offset + limit)), total: ids.length };
   }
 
   /** One photo with its captions, each scored by cosine(image, caption) in the model's joint space (ITC, §3). */
