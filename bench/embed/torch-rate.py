@@ -1,13 +1,14 @@
 """PyTorch side of bench/embed: the same model, the same inputs, the same batch size and thread count.
 
-Reads the pixel batch and token ids the TypeScript runner wrote (so both sides embed identical inputs), times
-the vision tower (+ projection) and the text tower (+ projection) after one warm-up batch, times a plain
-float32 GEMM, and writes its embeddings so the runner can check parity on the same inputs.
+Started by bench/embed/run.ts, which then asks for one timed batch at a time (JSON lines on stdin/stdout), so
+that every PyTorch timing sits right next to the matching ONNX Runtime timing: on a shared machine the load
+changes within seconds, and paired measurements keep the ratios honest (DESIGN §7).
 
-    /usr/bin/python3 bench/embed/torch-rate.py REQUEST.json   (written by bench/embed/run.ts)
-REQUEST = {bundle, weights: "tiny" | "base-random" | {"checkpoint": PATH}, threads, batch,
-           pixels: FILE.f32, count, ids: [[...]], out: FILE.f32, gemm: N}
-Prints one JSON line: {images_per_s, captions_per_s, gemm_gflops, seconds}.
+    /usr/bin/python3 bench/embed/torch-rate.py REQUEST.json
+REQUEST = {bundle, weights: "tiny" | "base-random" | {"checkpoint": PATH}, threads, batch, image_res,
+           pixels: FILE.f32, count, ids: [[...]], gemm: N}
+Commands (one JSON object per line): {"op": "vision"|"text", "batch": i} → {"seconds": s};
+{"op": "gemm", "reps": r} → {"seconds": s}; {"op": "dump", "out": FILE} writes all embeddings; {"op": "quit"}.
 """
 import json
 import sys
@@ -47,16 +48,6 @@ def build(req):
     return model
 
 
-def rate(fn, batches, warm_all=False):
-    # Warm-up: PyTorch (oneDNN) pays a large first-call cost for every new input shape; text batches are
-    # padded to their longest caption, so each distinct length is warmed once before timing (steady state).
-    for b in batches if warm_all else batches[:1]:
-        fn(b)
-    t = time.perf_counter()
-    outs = [fn(b) for b in batches]
-    return time.perf_counter() - t, outs
-
-
 @torch.no_grad()
 def main():
     req = json.loads(Path(sys.argv[1]).read_text())
@@ -64,11 +55,9 @@ def main():
     model = build(req)
     R, n, bs = req["image_res"], req["count"], req["batch"]
     pixels = torch.from_numpy(np.fromfile(req["pixels"], dtype="<f4").reshape(n, 3, R, R))
-    img_batches = [pixels[i:i + bs] for i in range(0, n, bs)]
-    t_img, img_outs = rate(lambda b: model.image_embed(model.encode_image(b)), img_batches)
-
+    images = [pixels[i:i + bs] for i in range(0, n, bs)]
+    texts = []
     seqs = req["ids"]
-    txt_batches = []
     for i in range(0, len(seqs), bs):
         chunk = seqs[i:i + bs]
         L = max(len(s) for s in chunk)
@@ -77,26 +66,31 @@ def main():
         for r, s in enumerate(chunk):
             ids[r, :len(s)] = torch.tensor(s)
             mask[r, :len(s)] = 1
-        txt_batches.append((ids, mask))
-    t_txt, txt_outs = rate(lambda b: model.text_embed(model.encode_text(*b)), txt_batches, warm_all=True)
-
+        texts.append((ids, mask))
     N = req["gemm"]
     a, b = torch.randn(N, N), torch.randn(N, N)
-    a @ b
-    reps = req.get("gemm_reps", 10)
-    t = time.perf_counter()
-    for _ in range(reps):
-        a @ b
-    t_gemm = time.perf_counter() - t
-
-    np.concatenate([torch.cat(img_outs).numpy(), torch.cat(txt_outs).numpy()]).astype("<f4").tofile(req["out"])
-    print(json.dumps({
-        "images_per_s": n / t_img,
-        "captions_per_s": len(seqs) / t_txt,
-        "gemm_gflops": 2 * N ** 3 * reps / t_gemm / 1e9,
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-    }))
+    ops = {
+        "vision": lambda i: model.image_embed(model.encode_image(images[i])),
+        "text": lambda i: model.text_embed(model.encode_text(*texts[i])),
+    }
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        op = cmd["op"]
+        if op == "quit":
+            break
+        if op == "dump":
+            outs = [ops["vision"](i) for i in range(len(images))] + [ops["text"](i) for i in range(len(texts))]
+            torch.cat(outs).numpy().astype("<f4").tofile(cmd["out"])
+            print(json.dumps({"ok": True}), flush=True)
+            continue
+        t = time.perf_counter()
+        if op == "gemm":
+            for _ in range(cmd["reps"]):
+                a @ b
+        else:
+            ops[op](cmd["batch"])
+        print(json.dumps({"seconds": time.perf_counter() - t}), flush=True)
 
 
 if __name__ == "__main__":
