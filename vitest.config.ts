@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'main/**/*.test.ts',
       'renderer/**/*.test.ts',
+      'scripts/**/*.test.ts',
       'test/**/*.test.ts',
       'tools/**/*.test.ts',
       'bench/**/*.test.ts',

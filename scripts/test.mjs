@@ -9,6 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+register();
+const { countJunit, countPlaywright, countVitest } = await import('./test-counts.ts');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const results = path.join(root, 'test-results');
@@ -72,55 +76,6 @@ function runnerStep(name, command, args, reportFile, count) {
   console.log(`── ${name}: ${summary} (exit ${code}) in ${seconds}s`);
 }
 
-function countVitest(text) {
-  const report = JSON.parse(text);
-  const skipped = [];
-  for (const file of report.testResults ?? []) {
-    for (const test of file.assertionResults ?? []) {
-      if (test.status === 'skipped' || test.status === 'pending' || test.status === 'todo') {
-        skipped.push({ title: `${path.relative(root, file.name)} › ${test.fullName}`, reason: test.status });
-      }
-    }
-  }
-  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped };
-}
-
-function countJunit(text) {
-  // pytest writes one <testsuite> with totals; <skipped message="…"> elements carry the reasons.
-  const suite = text.match(/<testsuite\b[^>]*>/);
-  if (!suite) throw new Error('no <testsuite> element');
-  const attr = (name) => Number((suite[0].match(new RegExp(`\\b${name}="(\\d+)"`)) ?? [])[1] ?? 0);
-  const failed = attr('failures') + attr('errors');
-  const skipped = [
-    ...text.matchAll(/<testcase\b[^>]*classname="([^"]*)"[^>]*name="([^"]*)"[^>]*>\s*<skipped[^>]*message="([^"]*)"/g),
-  ].map((m) => ({ title: `${m[1]}::${m[2]}`, reason: m[3] }));
-  const skippedCount = attr('skipped');
-  while (skipped.length < skippedCount) skipped.push({ title: '(pytest test)', reason: 'skipped' });
-  return { passed: attr('tests') - failed - skippedCount, failed, skipped };
-}
-
-function countPlaywright(text) {
-  const report = JSON.parse(text);
-  const skipped = [];
-  const visit = (suite, titles) => {
-    for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests ?? []) {
-        if (test.status !== 'skipped') continue;
-        const notes = (test.annotations ?? []).filter((a) => a.type === 'skip' && a.description);
-        skipped.push({
-          title: [...titles, spec.title].join(' › '),
-          reason: notes.map((a) => a.description).join('; '),
-        });
-      }
-    }
-    for (const child of suite.suites ?? []) visit(child, [...titles, child.title]);
-  };
-  for (const suite of report.suites ?? []) visit(suite, [suite.title]);
-  const stats = report.stats ?? {};
-  const errors = (report.errors ?? []).length;
-  return { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: (stats.unexpected ?? 0) + errors, skipped };
-}
-
 function hasPythonTests(dir) {
   if (!existsSync(dir)) return false;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -152,7 +107,7 @@ runnerStep(
   bin('vitest'),
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
   vitestReport,
-  countVitest,
+  (text) => countVitest(text, (file) => path.relative(root, file)),
 );
 
 if (hasPythonTests(path.join(root, 'tools'))) {
