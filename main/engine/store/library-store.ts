@@ -1,5 +1,6 @@
 import { BrowseQueries } from './browse-queries';
 import { CaptionQueries } from './caption-queries';
+import { CurationQueries } from './curation-queries';
 import { GraphQueries } from './graph-queries';
 import { IngestQueries } from './ingest-queries';
 import { JobQueries } from './job-queries';
@@ -33,6 +34,7 @@ export class LibraryStore {
   readonly settings: SettingQueries;
   readonly ingest: IngestQueries;
   readonly browse: BrowseQueries;
+  readonly curation: CurationQueries;
   private closed = false;
 
   private constructor(private readonly database: LibraryDatabase) {
@@ -47,6 +49,7 @@ export class LibraryStore {
       this.settings = new SettingQueries(db);
       this.ingest = new IngestQueries(db);
       this.browse = new BrowseQueries(db);
+      this.curation = new CurationQueries(db);
     } catch (e) {
       throw translateSqliteError(e, database.file);
     }

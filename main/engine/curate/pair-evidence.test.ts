@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { noiseScore, matchProbability, NOISE_WEIGHTS } from './noise-score';
+import { pairEvidence } from './pair-evidence';
+
+// Three images and three caption texts on the unit circle; pair 1 (image B with text "c") and pair 2 (image C with
+// text "b") have their captions swapped. Similarities: A·a=1, A·c=.6, B·b=1, B·c=.8, C·c=1, C·b=.8, C·a=.6, A·b=B·a=0.
+const unit = (...v: number[]) => new Float32Array(v);
+const images = { emb: unit(1, 0, 0, 1, 0.6, 0.8), count: 3, dim: 2 };
+const texts = { emb: unit(1, 0, 0, 1, 0.6, 0.8), count: 3, dim: 2 };
+const pairs = [
+  { imageRow: 0, textRow: 0 },
+  { imageRow: 1, textRow: 2 },
+  { imageRow: 2, textRow: 1 },
+];
+
+describe('pair evidence over the library', () => {
+  const ev = pairEvidence({ ...images, memb: images.emb }, { ...texts, memb: texts.emb }, pairs, {
+    temp: 1,
+    top: 5,
+    chunk: 2,
+  });
+
+  it('ranks the own caption among the image neighbours and the image among the caption neighbours', () => {
+    expect(ev.map((e) => [e.captionRank, e.imageRank])).toEqual([
+      [1, 1],
+      [2, 2],
+      [2, 2],
+    ]);
+    expect(ev.map((e) => e.cosine)).toEqual([1, Math.fround(0.8), Math.fround(0.8)]);
+  });
+
+  it('gives the momentum pseudo-target mass of the own caption and the confident-learning loss', () => {
+    const z = Math.exp(1) + Math.exp(0) + Math.exp(0.6);
+    expect(ev[0]!.pseudoTargetMass).toBeCloseTo(Math.exp(1) / z, 6);
+    expect(ev[0]!.ownCaptionLoss).toBeCloseTo(Math.log(z) - 1, 6);
+  });
+
+  it('suggests the other captions by pseudo-target probability and the caption’s other images by cosine', () => {
+    const zB = Math.exp(0) + Math.exp(1) + Math.exp(0.8);
+    expect(ev[1]!.captions.map((c) => c.textRow)).toEqual([1, 0]);
+    expect(ev[1]!.captions[0]!.probability).toBeCloseTo(Math.exp(1) / zB, 6);
+    expect(ev[1]!.images).toEqual([
+      { imageRow: 2, cosine: 1 },
+      { imageRow: 0, cosine: Math.fround(0.6) },
+    ]);
+  });
+
+  it('does not count images that carry the same caption text as competitors', () => {
+    // Image C also carries text "c" (a second style of the same concept): it no longer outranks B for "c".
+    const withDup = [...pairs, { imageRow: 2, textRow: 2 }];
+    const e = pairEvidence({ ...images, memb: images.emb }, { ...texts, memb: texts.emb }, withDup, { temp: 1 });
+    expect(e[1]!.imageRank).toBe(1);
+  });
+});
+
+describe('noise score rule', () => {
+  it('is the weighted mean of ITM, momentum and rank suspicions', () => {
+    const s = noiseScore({
+      matchProbability: matchProbability(0, Math.log(3)),
+      captionRank: 2,
+      imageRank: 4,
+      pseudoTargetMass: 0.2,
+      cosine: 0.5,
+      ownCaptionLoss: 1,
+    });
+    expect(s.parts.itm).toBeCloseTo(0.25, 12);
+    expect([s.parts.captionRankPart, s.parts.imageRankPart]).toEqual([0.5, 0.75]);
+    const expected = 0.35 * 0.25 + 0.35 * 0.8 + 0.15 * 0.5 + 0.15 * 0.75;
+    expect(s.score).toBeCloseTo(expected, 12);
+    expect(Object.values(NOISE_WEIGHTS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('leaves ITM out of the mean when the fusion graph did not run', () => {
+    const s = noiseScore({
+      matchProbability: null,
+      captionRank: 1,
+      imageRank: 1,
+      pseudoTargetMass: 0.35,
+      cosine: 1,
+      ownCaptionLoss: 0,
+    });
+    expect(s.parts.itm).toBeNull();
+    expect(s.score).toBeCloseTo((0.35 * 0.65) / 0.65, 12);
+  });
+});
