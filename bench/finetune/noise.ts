@@ -38,6 +38,7 @@ const { values } = parseArgs({
     adapter: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'hard' },
     'train-concepts': { type: 'string' },
+    latent: { type: 'string', default: '64' },
     out: { type: 'string' },
   },
 });
@@ -105,7 +106,7 @@ for (const noise of values.noise!.split(',').map(Number)) {
     imageWidth: W,
     textWidth: W,
     embedDim: E,
-    latentDim: 64,
+    latentDim: Number(values.latent),
     styles: 3,
     hardNoise: noise,
     heldOutFraction: 0.1,
