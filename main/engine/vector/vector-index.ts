@@ -15,7 +15,7 @@ export interface HnswParams {
   seed: number;
 }
 
-export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 32, efConstruction: 200, efSearch: 256, seed: 100 };
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 32, efConstruction: 200, efSearch: 128, seed: 100 };
 
 /** Why an index was rebuilt instead of loaded; a person sees this (DESIGN.md §5, issue #6 "says so"). */
 export type RebuildReason = 'missing' | 'stale' | 'corrupt';
