@@ -152,7 +152,7 @@ for (const noise of values.noise!.split(',').map(Number)) {
   }
 }
 const header =
-  '| hard noise | reviewed | heads | TR@1 | TR@5 | TR@10 | IR@1 | IR@5 | IR@10 |\n|---|---|---|---|---|---|---|---|---|';
+  '| noise | reviewed | heads | TR@1 | TR@5 | TR@10 | IR@1 | IR@5 | IR@10 |\n|---|---|---|---|---|---|---|---|---|';
 const table = [
   header,
   ...rows.map((r) => `| ${r.noise} | ${r.reviewed} | ${r.config} | ${fmt(r.recall).join(' | ')} |`),
