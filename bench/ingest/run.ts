@@ -97,7 +97,7 @@ try {
     batchSize: batch,
     concurrency,
   });
-  await session.embedder.embedPixels(pixels.subarray(0, plane).slice(), 1); // same warm-up for the pipeline's model
+  await session.service!.embedPixels(pixels.subarray(0, plane).slice(), 1); // same warm-up for the pipeline's model
   // How long this thread (the one that would serve requests) was blocked during the import.
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -111,7 +111,7 @@ try {
       `import did not take every image: ${JSON.stringify({ ...summary, failedFiles: summary.failedFiles.slice(0, 3) })}`,
     );
   }
-  const modelRateAfter = await modelOnly(session.embedder, pixels, spec.resolution);
+  const modelRateAfter = await modelOnly(session.service!, pixels, spec.resolution);
   await session.close();
 
   // Preparation alone: read + sniff + decode + thumbnails + model pixels, same concurrency, no model, no store.

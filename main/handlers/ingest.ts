@@ -17,21 +17,18 @@ export function createIngestHandlers(ctx: AppContext): Pick<ApiHandlers, Names> 
     } catch {
       throw new ApiError('not_found', `no job ${jobId}`, 'input.jobId');
     }
-    const job = ingest()
-      .runner.list(500)
-      .find((j) => j.id === jobId);
-    const { jobId: _id, state, failedFiles, error, ...counts } = s;
+    const { jobId: _id, kind, state, done, total, createdAt, updatedAt, failedFiles, error, ...counts } = s;
     const e = error as { name?: unknown; code?: unknown; message?: unknown } | null;
     return {
       jobId,
-      kind: job?.kind ?? 'unknown',
+      kind,
       state,
-      done: job?.progressDone ?? 0,
-      total: job?.progressTotal ?? null,
+      done,
+      total,
       errors: failedFiles.length,
       counts,
-      createdAt: job?.createdAt ?? 0,
-      updatedAt: job?.updatedAt ?? 0,
+      createdAt,
+      updatedAt,
       failedFiles,
       error: e
         ? { name: String(e.name ?? 'Error'), code: String(e.code ?? 'JOB_FAILED'), message: String(e.message ?? '') }

@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { JobProgress } from '../jobs/job-progress';
 import { Embedder, type EmbedderSettings } from '../model/embedder';
+import { EmbeddingService } from '../model/embedding-service';
 import { LibraryStore } from '../store/library-store';
 import { VectorIndex } from '../vector/vector-index';
 import type { IngestModel } from './ingest-model';
@@ -30,6 +31,8 @@ export interface ImportSessionOptions {
   library: string;
   bundleDir: string;
   embedder?: EmbedderSettings;
+  /** Run import batches in R's worker-thread EmbeddingService (default true). */
+  modelWorker?: boolean;
   onProgress?: (p: JobProgress) => void;
   batchSize?: number;
   concurrency?: number;
@@ -39,10 +42,16 @@ export class ImportSession {
   private constructor(
     readonly store: LibraryStore,
     /**
-     * The model, in process: ONNX Runtime runs each batch on its own threads, so this thread only tokenises and
-     * normalises. (open-library.ts hands this Embedder to search and the catalog too.)
+     * The model in process, for one-at-a-time work (open-library.ts hands it to search and the catalog). Its
+     * graphs open on first use, so an import alone never loads them here.
      */
     readonly embedder: Embedder,
+    /**
+     * The model in a worker thread, for import batches: onnxruntime-node's run() holds the calling thread for
+     * the whole batch (bench/ingest measured 33 s event-loop stalls with ALBEF-B in process). Null when
+     * `modelWorker: false`.
+     */
+    readonly service: EmbeddingService | null,
     readonly model: IngestModel,
     readonly images: VectorIndex,
     readonly captions: VectorIndex,
@@ -58,8 +67,17 @@ export class ImportSession {
       ...options.embedder,
     });
     let store: LibraryStore | undefined;
+    let service: EmbeddingService | null = null;
     try {
-      const model = await ingestModelOf(pixelEmbedderOf(embedder), options.bundleDir);
+      if (options.modelWorker ?? true) {
+        const { backend: _inProcessOnly, ...settings } = options.embedder ?? {};
+        service = await EmbeddingService.start(options.bundleDir, {
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          ...settings,
+          bundle: { verify: 'size' }, // verified in full just above
+        });
+      }
+      const model = await ingestModelOf(service ?? pixelEmbedderOf(embedder), options.bundleDir);
       mkdirSync(dirname(dbFile), { recursive: true });
       mkdirSync(cacheDir, { recursive: true });
       store = LibraryStore.open(dbFile);
@@ -82,9 +100,10 @@ export class ImportSession {
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       };
-      return new ImportSession(s, embedder, model, images, captions, new LibraryIngest(parts));
+      return new ImportSession(s, embedder, service, model, images, captions, new LibraryIngest(parts));
     } catch (e) {
       store?.close();
+      await service?.dispose();
       await embedder.dispose();
       throw e;
     }
@@ -96,6 +115,7 @@ export class ImportSession {
     this.captions.dispose({ persist: true });
     this.images.dispose({ persist: true });
     this.store.close();
+    await this.service?.dispose();
     await this.embedder.dispose();
   }
 }

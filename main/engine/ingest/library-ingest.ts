@@ -39,7 +39,12 @@ export interface LibraryIngestParts {
 
 export interface ImportSummary extends ImportCounts {
   jobId: number;
+  kind: string;
   state: Job['state'];
+  done: number;
+  total: number | null;
+  createdAt: number;
+  updatedAt: number;
   failedFiles: { path: string; reason: string }[];
   error: unknown;
 }
@@ -141,7 +146,12 @@ export class LibraryIngest {
     const { counts } = parseCursor(job.cursor);
     return {
       jobId,
+      kind: job.kind,
       state: job.state,
+      done: job.progressDone,
+      total: job.progressTotal,
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
       ...counts,
       failedFiles: this.parts.store.ingest.jobErrors(jobId),
       error: job.error,

@@ -67,7 +67,11 @@ export async function importPairsJob(
     byImage.set(r.path, entry);
   }
   for (const [path, { root, captions }] of byImage) {
-    const s = await stat(path);
+    const s = await stat(path).catch(() => null);
+    if (!s) {
+      items.push({ kind: 'problem', path, reason: 'the image vanished while the pairs file was being read' });
+      continue;
+    }
     const bytes = Buffer.from(path);
     items.push({
       kind: 'file',
