@@ -4,7 +4,8 @@
  * vs the model alone, and achieved GFLOP/s vs a plain float32 GEMM.
  *
  *   npx tsx bench/embed/run.ts --bundle DIR [--bundle DIR ...] [--images 16] [--captions 64] [--batch 8]
- *                              [--threads N] [--weights tiny|base-random|CKPT ...] [--json FILE]
+ *                              [--threads N] [--weights tiny|base-random|CKPT ...] [--rounds 2]
+ *                              [--provider cpu|webgpu|cuda|dml|coreml] [--json FILE]
  * `--weights` (one per bundle) tells the PyTorch side how to rebuild the same model; it checks the bundle's heads.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -15,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Embedder } from '../../main/engine/model/embedder';
 import { decodeImage, normaliseInto } from '../../main/engine/model/preprocess';
-import { GraphSession } from '../../main/engine/model/sessions';
+import { GraphSession, PROVIDER_ORDER, type ProviderName } from '../../main/engine/model/sessions';
 import { textFlops, visionFlops } from './flops';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: String(os.availableParallelism()) },
     gemm: { type: 'string', default: '1024' },
     rounds: { type: 'string', default: '2' },
+    provider: { type: 'string', default: 'cpu' },
     json: { type: 'string' },
   },
 });
@@ -44,6 +46,8 @@ const batch = Number(values.batch);
 const threads = Number(values.threads);
 const gemmN = Number(values.gemm);
 const rounds = Number(values.rounds);
+const provider = values.provider as ProviderName;
+if (!PROVIDER_ORDER.includes(provider)) throw new Error(`--provider must be one of ${PROVIDER_ORDER.join(', ')}`);
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-embed-'));
 
 /** Real photos (Debian tuxpaint-data templates, ~1 Mpx JPEG) and captions (emoji manifest or emojibase labels). */
@@ -85,7 +89,7 @@ onnx.save(m, sys.argv[1])`,
     file,
     String(gemmN),
   ]);
-  const g = await GraphSession.open('gemm', { fp32: file }, { providers: ['cpu'], threads });
+  const g = await GraphSession.open('gemm', { fp32: file }, { providers: [provider], threads });
   const a = {
     type: 'float32' as const,
     data: new Float32Array(gemmN * gemmN).map((_, i) => Math.sin(i)),
@@ -148,7 +152,7 @@ function cosines(a: Float32Array, b: Float32Array, dim: number): number {
 
 async function benchBundle(dir: string, weightsArg: string) {
   const { files, captions } = inputs();
-  const embedder = await Embedder.open(dir, { providers: ['cpu'], threads, batchSize: batch });
+  const embedder = await Embedder.open(dir, { providers: [provider], threads, batchSize: batch });
   const m = embedder.bundle.manifest;
   const R = m.image.resolution;
   const E = m.architecture.embed_dim;
@@ -232,6 +236,7 @@ async function benchBundle(dir: string, weightsArg: string) {
     const caps = nCaptions * rounds;
     return {
       bundle: m.name,
+      provider: (await embedder.providers()).vision?.provider ?? provider,
       resolution: R,
       batch,
       threads,
@@ -273,12 +278,13 @@ console.log(
   `\ncpu: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.availableParallelism()}, threads ${threads}, batch ${batch}, rounds ${rounds}`,
 );
 console.log(
-  '| bundle | res | ORT img/s | PyTorch img/s | ORT/PyTorch | ORT captions/s | PyTorch captions/s | ORT/PyTorch | pipeline img/s (files) | pipeline/model | ORT vision GFLOP/s | GEMM GFLOP/s (ORT) | of GEMM | min cos | load avg |',
+  '| bundle | provider | res | ORT img/s | PyTorch img/s | ORT/PyTorch | ORT captions/s | PyTorch captions/s | ORT/PyTorch | pipeline img/s (files) | pipeline/model | ORT vision GFLOP/s | GEMM GFLOP/s (ORT) | of GEMM | min cos | load avg |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const cells = [
     r.bundle,
+    r.provider,
     r.resolution,
     f(r.ort_images_per_s),
     f(r.torch_images_per_s),
