@@ -31,6 +31,16 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'settings.get': () => {
       throw new Error('not used');
     },
+    'review.queue': () => ({ items: [], total: 0, scored: 0, pairs: 0, scoring: false }),
+    'review.act': () => {
+      throw new Error('not used');
+    },
+    'review.undo': () => {
+      throw new Error('not used');
+    },
+    'review.bulk': () => ({ events: [] }),
+    'review.events': () => ({ events: [] }),
+    'review.rescore': () => ({ jobId: 1 }),
     ...overrides,
   };
 }

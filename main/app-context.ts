@@ -5,6 +5,7 @@
  */
 import type { SearchRequest, SearchResult } from './engine/search/search-request';
 import type { LibraryIngest } from './engine/ingest/library-ingest';
+import type { Curation } from './engine/curate/curation';
 import type { MediaCatalog } from './engine/library/media-catalog';
 import type { EventEmitter } from './event-hub';
 
@@ -28,4 +29,6 @@ export interface AppContext {
     MediaCatalog,
     'overview' | 'list' | 'detail' | 'savedSearches' | 'saveSearch' | 'removeSearch' | 'runtime'
   >;
+  /** Curation of the open library (main/engine/curate): review queue, actions as correction events, scoring. */
+  curation?: Pick<Curation, 'queue' | 'act' | 'undo' | 'bulk' | 'rescore' | 'events'>;
 }

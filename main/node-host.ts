@@ -3,7 +3,7 @@
  * tests): builds the context, the handlers and the HTTP/WebSocket transport, and owns them until `close()`.
  */
 import { createDispatcher } from './api-binding';
-import type { AppContext } from './app-context';
+import { openAppComposition } from './app-composition';
 import { EventHub } from './event-hub';
 import { createHandlers } from './handlers';
 import { defaultBundleDir, readProjectVersion, rendererBuildDir } from './project-paths';
@@ -28,45 +28,38 @@ export interface NodeHost {
 
 export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> {
   const events = new EventHub();
-  const ctx: AppContext = {
-    version: readProjectVersion(),
+  const app = await openAppComposition({
     host: 'node',
-    startedAt: Date.now(),
+    version: readProjectVersion(),
+    events,
     libraryPath: options.libraryPath,
-    events,
-  };
-  // The library (issue #8): one composition over one store, so imports are searchable as their batches commit.
-  const library = options.libraryPath
-    ? await (
-        await import('./engine/library/open-library')
-      ).openLibrary({
-        library: options.libraryPath,
-        bundleDir: options.bundleDir ?? defaultBundleDir,
-        onProgress: (p) => events.emit('job.progress', p),
-      })
-    : null;
-  if (library) {
-    ctx.search = { query: (request) => library.search.search(request) };
-    ctx.ingest = library.session.ingest;
-    ctx.catalog = library.catalog;
-  }
-  const browserHost = await startBrowserHost({
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-    port: options.port,
-    token: options.token,
-    rendererRoot: options.rendererRoot ?? rendererBuildDir,
-    dispatcher: createDispatcher(createHandlers(ctx)),
-    events,
-    ...(library ? { mediaFiles: (variant, id) => library.catalog.fileFor(id, variant) } : {}),
+    bundleDir: options.bundleDir ?? defaultBundleDir,
   });
+  let browserHost: BrowserHost;
+  try {
+    browserHost = await startBrowserHost({
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      port: options.port,
+      token: options.token,
+      rendererRoot: options.rendererRoot ?? rendererBuildDir,
+      dispatcher: createDispatcher(createHandlers(app.ctx)),
+      events,
+      ...(app.mediaFiles ? { mediaFiles: app.mediaFiles } : {}),
+    });
+  } catch (error) {
+    // A port in use must not leave the library open (and locked) behind.
+    await app.close();
+    events.dispose();
+    throw error;
+  }
   return {
     browserHost,
     events,
     async close() {
       // Reverse order of creation (style.md "What to absorb" 5).
       await browserHost.close();
-      await library?.close();
+      await app.close();
       events.dispose();
     },
   };

@@ -7,6 +7,7 @@ import type { AppContext } from '../app-context';
 import { createAppHandlers } from './app';
 import { createIngestHandlers } from './ingest';
 import { createLibraryHandlers } from './library';
+import { createReviewHandlers } from './review';
 import { createSearchHandlers } from './search';
 
 export function createHandlers(ctx: AppContext): ApiHandlers {
@@ -15,5 +16,6 @@ export function createHandlers(ctx: AppContext): ApiHandlers {
     ...createSearchHandlers(ctx),
     ...createIngestHandlers(ctx),
     ...createLibraryHandlers(ctx),
+    ...createReviewHandlers(ctx),
   } satisfies ApiHandlers;
 }

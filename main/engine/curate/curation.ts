@@ -264,6 +264,14 @@ export class Curation {
     );
   }
 
+  /** Correction events in id order after `afterId`, or every event of one pair. */
+  events(options: { afterId?: number; limit?: number; captionId?: number } = {}): CorrectionEvent[] {
+    const c = this.deps.store.curation;
+    return options.captionId !== undefined
+      ? c.eventsFor(options.captionId)
+      : c.events(options.afterId ?? 0, options.limit ?? 1000);
+  }
+
   private suggestionsOf(captionId: number, currentText: string): PairSuggestions['captions'] {
     const row = this.deps.store.curation.score(this.deps.modelVersionId, captionId);
     if (!row) return [];

@@ -8,6 +8,8 @@
  *   await lib.search.search({ text: 'a red bicycle' }); await lib.close();
  */
 import { join } from 'node:path';
+import { Curation } from '../curate/curation';
+import { curationFor } from '../curate/library-curation';
 import type { JobProgress } from '../jobs/job-progress';
 import { ImportSession, libraryFiles } from '../ingest/import-session';
 import type { EmbedderSettings } from '../model/embedder';
@@ -31,16 +33,23 @@ export interface OpenLibrary {
   readonly session: ImportSession;
   readonly search: LibrarySearch;
   readonly catalog: MediaCatalog;
+  /** Review queue and corrections (issue #9); scores pairs after each import and for a new model version. */
+  readonly curation: Curation;
   close(): Promise<void>;
 }
 
 export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibrary> {
   const { dbFile, cacheDir } = libraryFiles(options.library);
+  // A finished import is followed by a curation scoring run; the curation is built after the session, hence the box.
+  let curation: Curation | null = null;
   const session = await ImportSession.open({
     library: options.library,
     bundleDir: options.bundleDir,
     ...(options.embedder ? { embedder: options.embedder } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onProgress: (p) => {
+      options.onProgress?.(p);
+      curation?.onJobProgress(p);
+    },
   });
   try {
     const { store, embedder, model } = session;
@@ -64,12 +73,15 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       embedder,
       bundleDir: options.bundleDir,
     });
+    curation = await curationFor(session);
+    curation.ensureScored();
     return {
       dbFile,
       bundleDir: options.bundleDir,
       session,
       search,
       catalog,
+      curation,
       close: () => session.close(),
     };
   } catch (e) {
