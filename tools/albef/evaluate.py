@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     model = load_checkpoint_model(args.checkpoint)
-    tok = Tokenizer.from_file(args.vocab, max_length=30)
+    tok = Tokenizer.from_file(args.vocab, max_length=min(30, model.config.max_position_embeddings))
     report = {"checkpoint": os.path.abspath(args.checkpoint), "results": {}}
     for m in args.manifest:
         pairs = read_manifest(m, drop_groups=() if args.keep_flags else ("flags",))

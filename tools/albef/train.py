@@ -67,6 +67,8 @@ def main(argv=None) -> int:
     ap.add_argument("--eval", nargs="*", default=[], help="manifests for quick ITC monitoring")
     ap.add_argument("--vocab", help="existing vocab.txt (default: build from emojibase + training captions)")
     ap.add_argument("--vocab-target", type=int, default=8000)
+    ap.add_argument("--emojibase", default="node_modules/emojibase-data/en/data.json",
+                    help="emojibase data.json whose labels and tags join the vocabulary corpus ('' = none)")
     ap.add_argument("--res", type=int, default=96)
     ap.add_argument("--patch", type=int, default=16)
     ap.add_argument("--vw", type=int, default=256)
@@ -101,6 +103,9 @@ def main(argv=None) -> int:
     ap.add_argument("--eval-every", type=int, default=0, help="steps between quick evals (0: each epoch)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (pilot)")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--extend-minutes", type=float, default=0,
+                    help="with --resume: lengthen the planned schedule by this many minutes (warm restart of the "
+                         "cosine from the current point)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 is faster than 2 on a busy 2-core machine (OpenMP barriers stall)")
@@ -116,12 +121,12 @@ def main(argv=None) -> int:
         if os.path.abspath(a.vocab) != os.path.abspath(vocab_path):
             shutil.copyfile(a.vocab, vocab_path)
     elif not os.path.exists(vocab_path):
-        texts = emojibase_texts("node_modules/emojibase-data/en/data.json")
+        texts = emojibase_texts(a.emojibase) if a.emojibase else []
         texts += [p.caption for p in pairs] + [p.tags for p in pairs if p.tags]
         with open(vocab_path, "w", encoding="utf-8") as f:
             f.write("\n".join(build_vocab(word_counts(texts), a.vocab_target)) + "\n")
-    tok = Tokenizer.from_file(vocab_path, max_length=30)
-    train_tok = Tokenizer.from_file(vocab_path, max_length=a.train_max_length)
+    tok = Tokenizer.from_file(vocab_path, max_length=min(30, a.max_pos))
+    train_tok = Tokenizer.from_file(vocab_path, max_length=min(a.train_max_length, a.max_pos))
     a.vocab_size = len(tok.vocab)
     special = {"pad": tok.pad_id, "cls": tok.cls_id, "mask": tok.mask_id}
 
@@ -157,6 +162,9 @@ def main(argv=None) -> int:
                 "seconds": 0.0 if a.epochs else a.minutes * 60, "lr": a.lr, "min_lr": a.min_lr,
                 "warmup": a.warmup, "steps_per_epoch": steps_per_epoch, "batch": a.batch,
                 "argv": list(argv or sys.argv[1:])}
+
+    if a.extend_minutes and plan["seconds"]:
+        plan["seconds"] += a.extend_minutes * 60
 
     def progress() -> float:
         if plan["total_steps"]:
