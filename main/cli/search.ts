@@ -81,6 +81,9 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
       });
       try {
         for (const [what, s] of Object.entries(session.indexStatus)) {
+          if (s.state === 'loaded' && s.caughtUp > 0) {
+            io.stderr(`pairscope search: ${what} index caught up ${s.caughtUp} rows added since it was last written`);
+          }
           if (s.state === 'rebuilt')
             io.stderr(`pairscope search: ${what} index rebuilt (${s.reason}: ${s.detail}) in ${Math.round(s.ms)} ms`);
         }

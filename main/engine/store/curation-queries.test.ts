@@ -31,7 +31,7 @@ describe('curation store (migration 4)', () => {
 
     const store = LibraryStore.open(file);
     try {
-      expect(store.schemaVersion).toBe(4);
+      expect(store.schemaVersion).toBe(migrations.length);
       expect(
         store.curation.events().map((e) => [e.id, e.action, e.oldText, e.newText, e.oldState, e.createdAt]),
       ).toEqual([

@@ -6,6 +6,10 @@ export interface GraphMeta {
   elementCount: number;
   /** `vector_revisions.revision` of the rows the graph was built from. */
   revision: number;
+  /** `vector_revisions.removals` then (-1: written before migration 5, unknown). */
+  removals: number;
+  /** Largest label in the graph (-1: unknown). */
+  maxLabel: number;
   params: unknown;
   byteLength: number;
   /** sha256 of the concatenated chunks, hex. */
@@ -16,6 +20,8 @@ export interface GraphMeta {
 interface GraphRow {
   element_count: number;
   revision: number;
+  removals: number;
+  max_label: number;
   params_json: string;
   byte_length: number;
   checksum: string;
@@ -39,14 +45,14 @@ export class GraphQueries {
     this.chunksStmt = db.prepare<[number, VectorSpace], { data: Buffer }>(
       'SELECT data FROM vector_graph_chunks WHERE model_version_id = ? AND space = ? ORDER BY seq',
     );
-    this.revisionStmt = db.prepare<[number, VectorSpace], { revision: number }>(
-      'SELECT revision FROM vector_revisions WHERE model_version_id = ? AND space = ?',
+    this.revisionStmt = db.prepare<[number, VectorSpace], { revision: number; removals: number }>(
+      'SELECT revision, removals FROM vector_revisions WHERE model_version_id = ? AND space = ?',
     );
     this.deleteStmt = db.prepare('DELETE FROM vector_graphs WHERE model_version_id = ? AND space = ?');
     this.insertMetaStmt = db.prepare(`
-      INSERT INTO vector_graphs (model_version_id, space, element_count, revision, params_json, byte_length,
-                                 checksum, written_at)
-      VALUES (?, ?, ?, ?, ?, 0, '', ?)`);
+      INSERT INTO vector_graphs (model_version_id, space, element_count, revision, removals, max_label, params_json,
+                                 byte_length, checksum, written_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 0, '', ?)`);
     this.insertChunkStmt = db.prepare(
       'INSERT INTO vector_graph_chunks (model_version_id, space, seq, data) VALUES (?, ?, ?, ?)',
     );
@@ -61,6 +67,8 @@ export class GraphQueries {
     return {
       elementCount: r.element_count,
       revision: r.revision,
+      removals: r.removals,
+      maxLabel: r.max_label,
       params: JSON.parse(r.params_json) as unknown,
       byteLength: r.byte_length,
       checksum: r.checksum,
@@ -77,6 +85,11 @@ export class GraphQueries {
     return this.revisionStmt.get(modelVersionId, space)?.revision ?? 0;
   }
 
+  /** Deletes and rewrites of embeddings so far (inserts excluded); see migration 005. */
+  removals(modelVersionId: number, space: VectorSpace): number {
+    return this.revisionStmt.get(modelVersionId, space)?.removals ?? 0;
+  }
+
   /**
    * Replaces the stored graph in one transaction. `chunks` is consumed inside it; `finish` returns the
    * byte length and checksum of what was consumed, so the blob is hashed while written, never held whole.
@@ -84,7 +97,7 @@ export class GraphQueries {
   write(
     modelVersionId: number,
     space: VectorSpace,
-    head: { elementCount: number; revision: number; params: unknown },
+    head: { elementCount: number; revision: number; removals: number; maxLabel: number; params: unknown },
     chunks: Iterable<Buffer>,
     finish: () => { byteLength: number; checksum: string },
     now = Date.now(),
@@ -96,6 +109,8 @@ export class GraphQueries {
         space,
         head.elementCount,
         head.revision,
+        head.removals,
+        head.maxLabel,
         JSON.stringify(head.params),
         now,
       );

@@ -43,6 +43,7 @@ export class VectorQueries {
   private readonly imageLabelStmt;
   private readonly textLabelStmt;
   private readonly iterateStmt;
+  private readonly iterateAfterStmt;
   private readonly byLabelsStmt;
   private readonly countStmt;
   private readonly deleteStmt;
@@ -73,6 +74,9 @@ export class VectorQueries {
     );
     this.iterateStmt = db.prepare<[number, VectorSpace], { id: number; data: Buffer }>(
       'SELECT id, data FROM embeddings WHERE model_version_id = ? AND space = ? ORDER BY id',
+    );
+    this.iterateAfterStmt = db.prepare<[number, VectorSpace, number], { id: number; data: Buffer }>(
+      'SELECT id, data FROM embeddings WHERE model_version_id = ? AND space = ? AND id > ? ORDER BY id',
     );
     this.byLabelsStmt = db.prepare<[string], { id: number; data: Buffer }>(
       'SELECT id, data FROM embeddings WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
@@ -143,6 +147,13 @@ export class VectorQueries {
   /** Streams every vector of one index in label order (a rebuild at 1M must not hold two copies). */
   *iterate(modelVersionId: number, space: VectorSpace): Generator<StoredVector> {
     for (const r of this.iterateStmt.iterate(modelVersionId, space)) {
+      yield { label: r.id, vector: blobToVector(r.data) };
+    }
+  }
+
+  /** Vectors with a label above `after`: the rows committed after a graph was written (migration 005). */
+  *iterateAfter(modelVersionId: number, space: VectorSpace, after: number): Generator<StoredVector> {
+    for (const r of this.iterateAfterStmt.iterate(modelVersionId, space, after)) {
       yield { label: r.id, vector: blobToVector(r.data) };
     }
   }

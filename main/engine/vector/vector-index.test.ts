@@ -70,17 +70,35 @@ describe('VectorIndex', () => {
     store.close();
   });
 
-  it('rebuilds a stale graph (rows added after the last write) and says so', () => {
+  it('catches up rows committed after the last write instead of rebuilding, and says how many', () => {
     const { store, mv } = library();
     seedImages(store, mv, vectors(300, 4));
     VectorIndex.open(store, mv, 'image', { dim: DIM }).dispose();
-    seedImages(store, mv, vectors(5, 5), { from: 300 }); // committed, but no index was told
-    const idx = VectorIndex.open(store, mv, 'image', { dim: DIM });
-    expect(idx.status).toMatchObject({ state: 'rebuilt', reason: 'stale', elementCount: 305 });
-    expect((idx.status as { detail: string }).detail).toBe(
-      'stored graph has 300 vectors at revision 300; the library has 305 at revision 305',
-    );
+    const late = vectors(5, 5);
+    const lateLabels = seedImages(store, mv, late, { from: 300 }); // committed, but no index was told (a crash)
+    const idx = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
+    expect(idx.status).toMatchObject({ state: 'loaded', elementCount: 305, caughtUp: 5 });
     expect(idx.size).toBe(305);
+    expect(idx.search(late[4]!, 1)[0]!.label).toBe(lateLabels[4]);
+    idx.dispose(); // writes the caught-up graph
+    const again = VectorIndex.open(store, mv, 'image', { dim: DIM });
+    expect(again.status).toMatchObject({ state: 'loaded', elementCount: 305, caughtUp: 0 });
+    again.dispose();
+    store.close();
+  });
+
+  it('rebuilds a stale graph when a row was deleted after the last write, and says so', () => {
+    const { store, mv } = library();
+    const labels = seedImages(store, mv, vectors(300, 4));
+    VectorIndex.open(store, mv, 'image', { dim: DIM }).dispose();
+    seedImages(store, mv, vectors(2, 5), { from: 300 });
+    store.transaction(() => store.vectors.delete(labels[7]!)); // the graph still holds it: cannot catch up
+    const idx = VectorIndex.open(store, mv, 'image', { dim: DIM });
+    expect(idx.status).toMatchObject({ state: 'rebuilt', reason: 'stale', elementCount: 301 });
+    expect((idx.status as { detail: string }).detail).toBe(
+      'stored graph has 300 vectors at revision 300; the library has 301 at revision 303',
+    );
+    expect(idx.size).toBe(301);
     idx.dispose();
     store.close();
   });

@@ -22,7 +22,8 @@ export type RebuildReason = 'missing' | 'stale' | 'corrupt';
 
 export type IndexOpenStatus =
   | { state: 'empty' }
-  | { state: 'loaded'; elementCount: number; ms: number }
+  /** `caughtUp`: rows committed after the graph was written (e.g. before a crash), added on open. */
+  | { state: 'loaded'; elementCount: number; ms: number; caughtUp: number }
   | { state: 'rebuilt'; reason: RebuildReason; detail: string; elementCount: number; ms: number };
 
 export interface VectorIndexOptions {
@@ -51,6 +52,8 @@ interface StoredParams extends HnswParams {
 export class VectorIndex {
   private hnsw: Hnsw | null = null;
   private deletedCount = 0;
+  /** Largest label ever added (labels are AUTOINCREMENT ids, so rows above it are new to the graph). */
+  private maxLabel = -1;
   private dirty = false;
   private disposed = false;
   readonly params: HnswParams;
@@ -98,6 +101,7 @@ export class VectorIndex {
     const h = this.ensureHnsw(1024);
     if (h.getCurrentCount() >= h.getMaxElements()) h.resizeIndex(Math.max(1024, h.getMaxElements() * 2));
     h.addPoint(Array.from(vector), label);
+    if (label > this.maxLabel) this.maxLabel = label;
     this.dirty = true;
   }
 
@@ -158,10 +162,11 @@ export class VectorIndex {
       const { chunks, finish } = fileChunks(file);
       this.store.transaction(() => {
         const revision = this.store.graphs.revision(this.modelVersionId, this.space);
+        const removals = this.store.graphs.removals(this.modelVersionId, this.space);
         this.store.graphs.write(
           this.modelVersionId,
           this.space,
-          { elementCount: this.size, revision, params: stored },
+          { elementCount: this.size, revision, removals, maxLabel: this.maxLabel, params: stored },
           chunks,
           finish,
         );
@@ -181,10 +186,13 @@ export class VectorIndex {
       efConstruction: this.params.efConstruction,
       randomSeed: this.params.seed,
     });
+    let maxLabel = -1;
     for (const { label, vector } of this.store.vectors.iterate(this.modelVersionId, this.space)) {
       h.addPoint(Array.from(vector), label);
+      maxLabel = label;
     }
     this.hnsw = h;
+    this.maxLabel = maxLabel;
     this.deletedCount = 0;
     this.dirty = true;
     return count;
@@ -215,11 +223,14 @@ export class VectorIndex {
       }
       return rebuilt('missing', `no stored graph for ${rows} vectors`);
     }
-    if (meta.revision !== revision || meta.elementCount !== rows) {
-      return rebuilt(
-        'stale',
-        `stored graph has ${meta.elementCount} vectors at revision ${meta.revision}; the library has ${rows} at revision ${revision}`,
-      );
+    const staleDetail = `stored graph has ${meta.elementCount} vectors at revision ${meta.revision}; the library has ${rows} at revision ${revision}`;
+    // Only inserts since the write (no delete, no rewrite): load it and add the newer rows instead of rebuilding.
+    const canCatchUp =
+      meta.revision < revision &&
+      meta.removals >= 0 &&
+      meta.removals === this.store.graphs.removals(this.modelVersionId, this.space);
+    if ((meta.revision !== revision || meta.elementCount !== rows) && !canCatchUp) {
+      return rebuilt('stale', staleDetail);
     }
     const stored = meta.params as StoredParams;
     try {
@@ -234,11 +245,14 @@ export class VectorIndex {
         if (stored.dim !== this.dim) throw new Error(`graph has dimension ${stored.dim}, expected ${this.dim}`);
         const h = new HierarchicalNSW('ip', this.dim);
         h.readIndexSync(file);
-        if (h.getCurrentCount() - stored.deletedCount !== rows) {
-          throw new Error(`graph holds ${h.getCurrentCount() - stored.deletedCount} live vectors, rows ${rows}`);
+        if (h.getCurrentCount() - stored.deletedCount !== meta.elementCount) {
+          throw new Error(
+            `graph holds ${h.getCurrentCount() - stored.deletedCount} live vectors, its record says ${meta.elementCount}`,
+          );
         }
         this.hnsw = h;
         this.deletedCount = stored.deletedCount;
+        this.maxLabel = meta.maxLabel;
         // The graph was built with the stored M / efConstruction; later additions and writes follow them.
         this.params.m = stored.m;
         this.params.efConstruction = stored.efConstruction;
@@ -246,7 +260,17 @@ export class VectorIndex {
     } catch (e) {
       return rebuilt('corrupt', `stored graph unusable: ${(e as Error).message}`);
     }
-    return { state: 'loaded', elementCount: rows, ms: performance.now() - t0 };
+    let caughtUp = 0;
+    if (meta.revision !== revision) {
+      for (const { label, vector } of this.store.vectors.iterateAfter(this.modelVersionId, this.space, meta.maxLabel)) {
+        this.add(label, vector);
+        caughtUp++;
+      }
+      if (this.size !== rows) {
+        return rebuilt('stale', `${staleDetail}; catching up added ${caughtUp} but left ${this.size} ≠ ${rows}`);
+      }
+    }
+    return { state: 'loaded', elementCount: rows, ms: performance.now() - t0, caughtUp };
   }
 
   private ensureHnsw(capacity: number): Hnsw {
