@@ -57,7 +57,10 @@ const test = base.extend<{ bigHost: UiHost }>({
   },
 });
 
-test('the grid of 100,000 photos shows thumbnails fast and scrolls to the end with a small DOM', async ({ page, bigHost }) => {
+test('the grid of 100,000 photos shows thumbnails fast and scrolls to the end with a small DOM', async ({
+  page,
+  bigHost,
+}) => {
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto(bigHost.url);
