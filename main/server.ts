@@ -20,6 +20,7 @@ import type { ApiDispatcher } from './api-binding';
 import { HEADER_ONLY_CSP, RENDERER_CSP } from './csp';
 import type { EventHub } from './event-hub';
 import { assertUsableToken, cookieNameFor, findToken, tokensMatch } from './server/auth';
+import { type MediaFileResolver, type MediaVariant, parseMediaRoute } from './server/media-route';
 import { lookupStaticFile } from './server/static-files';
 
 export const LOOPBACK_HOST = '127.0.0.1';
@@ -44,12 +45,7 @@ export interface BrowserHostOptions {
   mediaFiles?: MediaFileResolver;
 }
 
-export type MediaFileResolver = (
-  variant: 'grid' | 'lightbox' | 'original',
-  mediaId: number,
-) => Promise<{ file: string; contentType: string } | null>;
-
-const MEDIA_ROUTE = /^\/media\/(grid|lightbox|original)\/([1-9][0-9]{0,15})$/;
+export type { MediaFileResolver };
 
 export interface BrowserHost {
   readonly port: number;
@@ -110,9 +106,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       sendJson(res, 405, failure('method_not_allowed', `${req.method ?? '?'} is not allowed on ${url.pathname}`));
       return;
     }
-    const media = MEDIA_ROUTE.exec(url.pathname);
+    const media = parseMediaRoute(url.pathname);
     if (media) {
-      await serveMedia(req, res, media[1] as 'grid' | 'lightbox' | 'original', Number(media[2]));
+      await serveMedia(req, res, media.variant, media.mediaId);
       return;
     }
     await serveStatic(req, res, url, found.source === 'query');
@@ -121,7 +117,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   async function serveMedia(
     req: IncomingMessage,
     res: ServerResponse,
-    variant: 'grid' | 'lightbox' | 'original',
+    variant: MediaVariant,
     mediaId: number,
   ): Promise<void> {
     const found = options.mediaFiles ? await options.mediaFiles(variant, mediaId) : null;
