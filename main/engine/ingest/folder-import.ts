@@ -74,8 +74,11 @@ async function removeVanished(
     try {
       await access(pathFromKey(m.path));
       continue; // Still there (e.g. skipped by the walk as a second link to the same folder).
-    } catch {
-      gone.push({ id: m.id, label: store.vectors.imageLabelForPath(mv, m.path) });
+    } catch (e) {
+      // Only a file that is provably absent goes; an unreadable folder (EACCES, EIO) keeps its rows.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        gone.push({ id: m.id, label: store.vectors.imageLabelForPath(mv, m.path) });
     }
   }
   if (gone.length === 0) return 0;
