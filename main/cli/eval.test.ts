@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { command } from './eval';
@@ -69,4 +69,54 @@ describe('pairscope eval', () => {
   it('refuses a missing --manifest as a usage error', async () => {
     await expect(run([])).rejects.toThrow('--manifest is required');
   });
+});
+
+/*
+ * The bundled model on the real emoji test manifests (data/emoji, built by tools/dataset) against M's Python
+ * evaluation of the checkpoint the bundle was exported from (test/fixtures/pipeline-parity/bundled-reference.sh
+ * → eval-albef-emoji-small.json). Skipped, and reported as skipped, where the bundle or the data is absent.
+ */
+const BUNDLED_REF = path.join(FIX, 'eval-albef-emoji-small.json');
+const BUNDLED = path.join(ROOT, 'resources/models/albef-emoji-small');
+const bundledRef = existsSync(BUNDLED_REF)
+  ? (JSON.parse(readFileSync(BUNDLED_REF, 'utf8')) as {
+      k_test: number;
+      manifests: Record<string, string>;
+      results: Record<string, { itc: { i2t: PyRecalls; t2i: PyRecalls }; itm: { i2t: PyRecalls; t2i: PyRecalls } }>;
+    })
+  : undefined;
+const bundledCases = Object.entries(bundledRef?.manifests ?? {}).map(([name, rel]) => ({
+  name,
+  file: path.join(ROOT, rel),
+}));
+const canRunBundled =
+  bundledRef !== undefined &&
+  existsSync(path.join(BUNDLED, 'manifest.json')) &&
+  bundledCases.every((c) => existsSync(c.file));
+
+describe.skipIf(!canRunBundled)('pairscope eval on the bundled model', () => {
+  it('reproduces the Python figures on every emoji test manifest within 0.5 points', async () => {
+    for (const { name, file } of bundledCases) {
+      const args = ['--bundle', BUNDLED, '--manifest', file, '--k-test', String(bundledRef!.k_test), '--json'];
+      const { code, out } = await run(args);
+      expect(code).toBe(0);
+      const report = JSON.parse(out[0]!) as Record<
+        'itc' | 'itm',
+        Record<'i2t' | 't2i', Record<'r1' | 'r5' | 'r10', number>>
+      >;
+      const py = bundledRef!.results[name]!;
+      const rows: string[] = [];
+      for (const kind of ['itc', 'itm'] as const) {
+        for (const dir of ['i2t', 't2i'] as const) {
+          for (const k of [1, 5, 10] as const) {
+            const ts = 100 * report[kind][dir][`r${k}`];
+            const want = py[kind][dir][`R@${k}`];
+            rows.push(`${kind} ${dir} R@${k}: ${ts.toFixed(2)} vs ${want}`);
+            expect(Math.abs(ts - want), `${name} ${kind} ${dir} R@${k}`).toBeLessThan(0.5);
+          }
+        }
+      }
+      console.log(`pairscope eval vs Python on ${name}:\n  ${rows.join('\n  ')}`);
+    }
+  }, 900_000);
 });
