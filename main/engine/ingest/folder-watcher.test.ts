@@ -69,4 +69,25 @@ describe('watchFolder', () => {
       await s.close();
     }
   });
+
+  it('resumes an interrupted import and watches previously imported folders again after a reopen', async () => {
+    const root = join(tmp.dir, 'photos');
+    writeFileSync(join(root, 'one.jpg'), await patternImage(11, 'jpeg'));
+    const library = join(tmp.dir, 'lib');
+    const first = await ImportSession.open({ library, bundleDir: TINY });
+    await first.ingest.finished(first.ingest.importFolder(root));
+    await first.close();
+
+    const second = await ImportSession.open({ library, bundleDir: TINY });
+    try {
+      expect(second.ingest.resume({ watch: true })).toEqual([]);
+      writeFileSync(join(root, 'two.jpg'), await patternImage(12, 'jpeg'));
+      const deadline = Date.now() + 10_000;
+      while (!second.store.media.byPath(join(root, 'two.jpg')) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(second.store.media.count()).toBe(2);
+    } finally {
+      await second.close();
+    }
+  });
 });

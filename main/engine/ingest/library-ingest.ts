@@ -7,6 +7,7 @@
  *   const ingest = new LibraryIngest({ store, model, imageIndex, textIndex, cacheDir, onProgress });
  *   const id = ingest.importFolder('/photos'); console.log(await ingest.finished(id)); await ingest.dispose();
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { JobRunner } from '../jobs/job-runner';
 import type { JobProgress } from '../jobs/job-progress';
@@ -102,6 +103,24 @@ export class LibraryIngest {
       ...(roots && roots.length > 0 ? { roots: roots.map((r) => resolve(r)) } : {}),
     };
     return this.runner.enqueue('import-pairs', params);
+  }
+
+  /**
+   * What a composition root calls once after opening the library: jobs a crash or quit interrupted resume at
+   * their cursors, and (with `watch`) every folder imported before is watched again. Returns the resumed ids.
+   */
+  resume(options: { watch?: boolean } = {}): number[] {
+    const resumed = this.runner.resumeUnfinished();
+    if (options.watch) {
+      const roots = new Set(
+        this.runner
+          .list(500)
+          .filter((j) => j.kind === 'import-folder')
+          .map((j) => (j.params as FolderImportParams).root),
+      );
+      for (const root of roots) if (existsSync(root)) this.watch(root);
+    }
+    return resumed;
   }
 
   /**

@@ -75,6 +75,8 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
     });
     curation = await curationFor(session);
     curation.ensureScored();
+    // Imports a crash or quit interrupted resume at their cursors; imported folders are watched again (issue #7).
+    session.ingest.resume({ watch: true });
     return {
       dbFile,
       bundleDir: options.bundleDir,
