@@ -1,13 +1,20 @@
 import type { LibraryStore } from '../store/library-store';
 import type { VectorIndex } from '../vector/vector-index';
-import { fitCalibration, expectedCalibrationError, type ItmCalibration, type LabelledMargin } from './itm-calibration';
+import {
+  expectedCalibrationError,
+  fitCalibration,
+  reliability,
+  type ItmCalibration,
+  type LabelledMargin,
+  type ReliabilityBin,
+} from './itm-calibration';
 import type { QueryEncoder } from './query-encoder';
 import { calibrationKey } from './search-session';
 
 export interface CalibrationRun {
   calibration: ItmCalibration;
-  /** ECE on the held-out half, before (raw softmax) and after the fit. */
-  heldOut: { pairs: number; eceBefore: number; eceAfter: number };
+  /** ECE on the held-out half, before (raw softmax) and after the fit, and its reliability bins after. */
+  heldOut: { pairs: number; eceBefore: number; eceAfter: number; reliability: ReliabilityBin[] };
 }
 
 /**
@@ -57,6 +64,7 @@ export async function calibrateItm(
       pairs: check.length,
       eceBefore: expectedCalibrationError(check, { temperature: 1, bias: 0, fittedOn: 0 }),
       eceAfter: expectedCalibrationError(check, calibration),
+      reliability: reliability(check, calibration).filter((b) => b.count > 0),
     },
   };
 }
