@@ -74,19 +74,21 @@ export class CurationError extends Error {
 export class Curation {
   constructor(private readonly deps: CurationDeps) {
     deps.runner.register(SCORE_JOB, async (ctx) => {
-      ctx.setTotal(1);
+      // Progress counts images through ITM (the slow part); the commit marks all of them done.
+      let total = 1;
+      ctx.setTotal(total);
       const r = await scoreLibrary({
         store: deps.store,
         modelVersionId: deps.modelVersionId,
         momentum: deps.momentum,
         ...(deps.itm ? { itm: deps.itm } : {}),
         signal: ctx.signal,
-        onProgress: (done, total) => {
-          ctx.setTotal(total);
+        onProgress: (done, all) => {
+          if (all !== total) ctx.setTotal((total = all));
           ctx.progress(done);
         },
       });
-      ctx.commit(1, () => {
+      ctx.commit(total, () => {
         storeScores(deps.store, deps.modelVersionId, r.scored);
         return JSON.stringify({ scored: r.scored.length, skipped: r.skipped });
       });
