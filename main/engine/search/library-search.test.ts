@@ -150,8 +150,15 @@ describe('LibrarySearch', () => {
     expect(r.total).toBe(r.items.length);
     const encodes = lib.encoder.imageEncodes;
     expect(lib.tokenCache.size).toBe(20);
-    await lib.search.search({ text: 'blue snow', rerank: { topK: 20 } });
+    await lib.search.search({ text: 'blue snow', rerank: { topK: 20 }, limit: 20 });
     expect(lib.encoder.imageEncodes).toBe(encodes); // second time every token came from the cache
+  });
+
+  it('re-ranks as deep as the page asked for', async () => {
+    const page = await lib.search.search({ text: 'red', rerank: { topK: 5 }, minScore: 0, offset: 10, limit: 5 });
+    expect(page.items.map((h) => h.rank)).toEqual([11, 12, 13, 14, 15]);
+    expect(page.total).toBe(15);
+    expect(page.items.every((h) => h.matchProbability === h.score)).toBe(true);
   });
 
   it('refuses an empty query and a 10 MB query with clear messages, quickly', async () => {

@@ -78,13 +78,14 @@ export class LibrarySearch {
           'rerank.topK',
         )
       : 0;
-    const need = Math.max(offset + limit, topK);
+    // With re-ranking, every page shown comes from ITM: a page past top-k widens the re-ranked set (cached tokens).
+    const need = rerank ? Math.min(Math.max(offset + limit, topK), SEARCH_LIMITS.maxTopK) : offset + limit;
     const index = target === 'images' ? this.parts.images : this.parts.captions;
     const { neighbours, strategy } = this.nearest(index, q, need + (excludeLabel === undefined ? 0 : 1), req.filter);
     const kept = neighbours.filter((n) => n.label !== excludeLabel).slice(0, need);
 
     let hits: Candidate[] = target === 'images' ? this.describeImages(kept) : this.describeCaptions(kept);
-    if (rerank) hits = await this.rerank(text!, hits.slice(0, topK));
+    if (rerank) hits = await this.rerank(text!, hits);
 
     const scoreKind = rerank ? 'match-probability' : 'cosine';
     const cutoff = req.minScore ?? (rerank ? 0.5 : null);
