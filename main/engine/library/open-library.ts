@@ -8,7 +8,7 @@
  *   await lib.search.search({ text: 'a red bicycle' }); await lib.close();
  */
 import { join } from 'node:path';
-import { Curation } from '../curate/curation';
+import type { Curation } from '../curate/curation';
 import { curationFor } from '../curate/library-curation';
 import type { JobProgress } from '../jobs/job-progress';
 import { ImportSession, libraryFiles } from '../ingest/import-session';
