@@ -225,13 +225,27 @@ function ortBinFolder(): string | undefined {
   }
 }
 
+/** On Linux, ORT's WebGPU (Dawn) reaches GPUs through Vulkan; without the loader it can only fail. */
+function hasVulkanLoader(): boolean {
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+    '/lib64',
+  ];
+  return dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')));
+}
+
 export function detectProviders(): ProviderName[] {
   const listed = new Set(ort.listSupportedBackends().map((b) => b.name));
   const found: ProviderName[] = [];
   const bin = ortBinFolder();
   const cudaLib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
   if (listed.has('cuda') && bin && existsSync(path.join(bin, cudaLib))) found.push('cuda');
-  for (const p of ['webgpu', 'dml', 'coreml'] as const) if (listed.has(p)) found.push(p);
+  if (listed.has('webgpu') && (process.platform !== 'linux' || hasVulkanLoader())) found.push('webgpu');
+  for (const p of ['dml', 'coreml'] as const) if (listed.has(p)) found.push(p);
   found.push('cpu');
   return found;
 }
