@@ -67,7 +67,14 @@ try {
 
   // First open finds no graph: rebuild from rows (the build) + persist, timed separately.
   t0 = performance.now();
-  let index = VectorIndex.open(store, mv, 'image', { dim, params, exactBelow: 0 });
+  let index = VectorIndex.open(store, mv, 'image', {
+    dim,
+    params,
+    exactBelow: 0,
+    onRebuildProgress: (done, total) => {
+      if (done % Math.max(10_000, Math.floor(total / 10 / 10_000) * 10_000) === 0) log(`building: ${done}/${total}`);
+    },
+  });
   const firstOpenMs = ms(t0);
   if (index.status.state !== 'rebuilt') throw new Error(`expected a build, got ${index.status.state}`);
   t0 = performance.now();

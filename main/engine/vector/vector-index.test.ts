@@ -34,8 +34,14 @@ describe('VectorIndex', () => {
   it('loads the stored graph on reopen and answers exactly as before', () => {
     const { store, mv } = library();
     const labels = seedImages(store, mv, vectors(1500, 1));
-    const idx = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
+    const progress: [number, number][] = [];
+    const idx = VectorIndex.open(store, mv, 'image', {
+      dim: DIM,
+      exactBelow: 0,
+      onRebuildProgress: (done, total) => progress.push([done, total]),
+    });
     expect(idx.status).toMatchObject({ state: 'rebuilt', reason: 'missing', elementCount: 1500 });
+    expect(progress).toEqual([]); // reported every 10 000 vectors; 1 500 finish before the first report
     const q = vectors(1, 99)[0]!;
     const before = idx.search(q, 10);
     idx.dispose();
@@ -145,6 +151,26 @@ describe('VectorIndex', () => {
     expect(idx2.status).toMatchObject({ state: 'loaded', elementCount: 1199 });
     expect(labelsOf(idx2.search(vs[17]!, 20))).not.toContain(target);
     idx2.dispose();
+    store.close();
+  });
+
+  it('reports rebuild progress every 10 000 vectors', () => {
+    const store = LibraryStore.open(file);
+    const mv = store.modelVersions.ensure({ name: 'small@1', embedDim: 4, featureDim: 4 }).id;
+    const next = rng(12);
+    seedImages(store, mv, Array.from({ length: 20_500 }, () => randomUnitVector(4, next)));
+    const progress: [number, number][] = [];
+    const idx = VectorIndex.open(store, mv, 'image', {
+      dim: 4,
+      params: { m: 4, efConstruction: 8 },
+      onRebuildProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(progress).toEqual([
+      [10_000, 20_500],
+      [20_000, 20_500],
+    ]);
+    expect(idx.size).toBe(20_500);
+    idx.dispose();
     store.close();
   });
 
