@@ -50,9 +50,12 @@ export async function serveLibrary(libraryDir: string, bundleDir: string): Promi
   return { host, url: host.browserHost.url, libraryDir };
 }
 
-/** A fresh library folder under test-results/ (removed first: each run proves the import, not a leftover). */
+/**
+ * A fresh folder under test-results/ for this process (each run proves the import, not a leftover; the pid keeps
+ * two test runs on one machine — e.g. two people's `npm test` — from sharing a library, which its lock refuses).
+ */
 export function freshDir(name: string): string {
-  const dir = path.join(projectRoot, 'test-results', name);
+  const dir = path.join(projectRoot, 'test-results', `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
@@ -62,11 +65,13 @@ export function freshDir(name: string): string {
 export const test = base.extend<object, { demoHost: UiHost }>({
   demoHost: [
     async ({}, use) => {
-      const dir = path.join(freshDir('ui-demo-library'), 'lib');
+      const root = freshDir('ui-demo-library');
+      const dir = path.join(root, 'lib');
       await buildDemoLibrary(dir, TINY_BUNDLE);
       const served = await serveLibrary(dir, TINY_BUNDLE);
       await use(served);
       await served.host.close();
+      rmSync(root, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: 240_000 },
   ],

@@ -4,7 +4,7 @@
  * progress, and the new photos are browsable and searchable — dropping one finds it and its near-duplicates.
  * Tiny random-weight bundle: near-duplicates (re-scaled, re-toned copies) still embed next to their original.
  */
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { test as base } from '@playwright/test';
@@ -34,6 +34,7 @@ const test = base.extend<{ emptyHost: UiHost & { source: string } }>({
     const served = await serveLibrary(path.join(root, 'lib'), TINY_BUNDLE);
     await use({ ...served, source });
     await served.host.close();
+    rmSync(root, { recursive: true, force: true });
   },
 });
 

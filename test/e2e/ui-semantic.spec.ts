@@ -4,7 +4,7 @@
  * they describe, a dropped photo finds itself and its near-duplicates. These NEED resources/models/albef-emoji-small
  * (issue #4) and fail, saying so, where it is missing: a skipped quality test would read as a pass.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { type Page, test as base } from '@playwright/test';
@@ -56,6 +56,7 @@ const test = base.extend<object, { realHost: UiHost }>({
       const served = await serveLibrary(library, BUNDLE);
       await use(served);
       await served.host.close();
+      rmSync(root, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: 300_000 },
   ],
