@@ -60,6 +60,17 @@ describe('curation of a library (tiny random bundle: plumbing, no semantic claim
     }
   });
 
+  it('scores again after an import adds pairs, and not after one that adds none', async () => {
+    await scored();
+    const more = join(tmp.dir, 'data', 'more.jsonl');
+    writeFileSync(more, JSON.stringify({ image: 'images/0.png', caption: 'a second caption' }));
+    await session.ingest.finished(session.ingest.importPairs(more));
+    await scored();
+    expect([curation.queue().total, curation.queue().scored]).toEqual([7, 7]);
+    await session.ingest.finished(session.ingest.importPairs(more));
+    expect(curation.ensureScored()).toBeNull();
+  });
+
   it('records every action as an event, never overwriting the imported caption, and undoes with an event', async () => {
     await scored();
     const [a, b, c, d] = curation.queue({ limit: 4 }).items;

@@ -105,20 +105,25 @@ export class Curation {
   }
 
   /**
-   * Queues scoring when this model version has pairs but no scores yet (first open after the model changed, or a
-   * library imported before curation existed). Returns the job id, or null when nothing is needed or one is pending.
+   * Queues scoring when some scorable pair of this model version has no score: the first open after the model
+   * changed, a library imported before curation existed, pairs added since the last run. Scores are relative to
+   * the whole library (ranks, softmax over every caption), so the run rescores every pair. Returns the job id, or
+   * null when the scores are complete or a run is already pending.
    */
   ensureScored(): number | null {
     const c = this.deps.store.curation;
-    if (c.pairCount() === 0 || c.scoredCount(this.deps.modelVersionId) > 0 || this.pending()) return null;
+    const mv = this.deps.modelVersionId;
+    const scorable = c.scorablePairCount(mv);
+    if (scorable === 0 || c.scoredCount(mv) >= scorable || this.pending()) return null;
     return this.rescore();
   }
 
-  /** JobRunner progress hook: a finished pairs import is followed by a scoring run (issue #9 "computed during ingest"). */
+  /**
+   * JobRunner progress hook (issue #9 "computed during ingest"): a finished import that added pairs is followed by
+   * a scoring run; a rescan that changed no pair queues nothing.
+   */
   onJobProgress(p: JobProgress): void {
-    if (p.state === 'done' && (p.kind === 'import-pairs' || p.kind === 'import-folder') && !this.pending()) {
-      if (this.deps.store.curation.pairCount() > 0) this.rescore();
-    }
+    if (p.state === 'done' && (p.kind === 'import-pairs' || p.kind === 'import-folder')) this.ensureScored();
   }
 
   pending(): boolean {

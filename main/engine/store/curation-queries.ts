@@ -114,6 +114,7 @@ export class CurationQueries {
   private readonly scoreCountStmt;
   private readonly pairCountStmt;
   private readonly pairsStmt;
+  private readonly scorableStmt;
   private readonly captionStmt;
   private readonly insertEventStmt;
   private readonly setCaptionStmt;
@@ -143,6 +144,10 @@ export class CurationQueries {
       'SELECT count(*) AS n FROM pair_scores WHERE model_version_id = ?',
     );
     this.pairCountStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM captions');
+    this.scorableStmt = db.prepare<[number, number], { n: number }>(`
+      SELECT count(*) AS n FROM captions c
+      WHERE EXISTS (SELECT 1 FROM embeddings t WHERE t.model_version_id = ? AND t.caption_id = c.id)
+        AND EXISTS (SELECT 1 FROM embeddings i WHERE i.model_version_id = ? AND i.media_id = c.media_id)`);
     this.pairsStmt = db.prepare<[], ScoringPair>(`
       SELECT c.id AS captionId, c.media_id AS mediaId, m.path, c.current_text AS text
       FROM captions c JOIN media m ON m.id = c.media_id ORDER BY c.id`);
@@ -232,6 +237,11 @@ export class CurationQueries {
 
   pairCount(): number {
     return this.pairCountStmt.get()!.n;
+  }
+
+  /** Pairs whose image and caption both have an embedding of this model version (what scoring can score). */
+  scorablePairCount(modelVersionId: number): number {
+    return this.scorableStmt.get(modelVersionId, modelVersionId)!.n;
   }
 
   /** Every pair with its current caption, in caption id order (the scoring job's input). */
