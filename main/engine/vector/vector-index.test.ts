@@ -158,7 +158,11 @@ describe('VectorIndex', () => {
     const store = LibraryStore.open(file);
     const mv = store.modelVersions.ensure({ name: 'small@1', embedDim: 4, featureDim: 4 }).id;
     const next = rng(12);
-    seedImages(store, mv, Array.from({ length: 20_500 }, () => randomUnitVector(4, next)));
+    seedImages(
+      store,
+      mv,
+      Array.from({ length: 20_500 }, () => randomUnitVector(4, next)),
+    );
     const progress: [number, number][] = [];
     const idx = VectorIndex.open(store, mv, 'image', {
       dim: 4,
