@@ -93,5 +93,19 @@ describe('pairscope curate', () => {
       review_state: 'corrected',
     });
     expect(byId.get(q[2]!.caption_id)).toMatchObject({ caption: q[2]!.suggestions[1], review_state: 'corrected' });
+
+    const eventsFile = join(tmp.dir, 'events.jsonl');
+    expect((await run(['curate', '--library', lib, '--model', TINY, '--events', eventsFile])).out.trim()).toBe(
+      '3 events written',
+    );
+    const events = readFileSync(eventsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.captionId, e.action, e.suggestion, e.author])).toEqual([
+      [q[0]!.caption_id, 'reject', null, 'cli'],
+      [q[1]!.caption_id, 'edit', null, 'cli'],
+      [q[2]!.caption_id, 'suggest', 2, 'cli'],
+    ]);
   });
 });

@@ -11,6 +11,7 @@ export const command: CliCommand = {
   summary: 'rank pairs by how likely their caption is wrong; apply corrections from a JSONL file',
   usage: `Usage: pairscope curate --library L [--model B] [--json] [--limit N] [--state S]... [--rescore]
        pairscope curate --library L [--model B] --apply corrections.jsonl [--json]
+       pairscope curate --library L [--model B] --events OUT.jsonl
 
 Prints the library's pairs in order of suspicion (noise score in [0, 1], highest first; docs/curation.md):
 each entry has path, caption, score, the score's parts and the model's five suggested captions. Pairs are
@@ -26,6 +27,7 @@ scored first when this model version has no scores yet (or with --rescore).
                     {"caption_id":12,"action":"edit","text":"green apple"}
                     {"caption_id":12,"action":"suggestion","suggestion":2}
                   bad lines are reported as FILE:LINE: reason, the others applied; exit code 1 if any was bad.
+  --events OUT    write every correction event (old/new text and state, action, time, undoes) as JSONL
 
 Example: pairscope curate --library ~/pairscope-lib --json --limit 20`,
   async run(args, io) {
@@ -37,6 +39,7 @@ Example: pairscope curate --library ~/pairscope-lib --json --limit 20`,
       state: { type: 'string', multiple: true },
       rescore: { type: 'boolean' },
       apply: { type: 'string' },
+      events: { type: 'string' },
     });
     if (!values.library) throw new CliUsageError('--library is required');
     const limit = integerOption('limit', values.limit, 1, 1_000_000) ?? 50;
@@ -65,6 +68,13 @@ Example: pairscope curate --library ~/pairscope-lib --json --limit 20`,
           for (const p of r.problems) io.stderr(`${p.where}: ${p.reason}`);
         }
         return r.problems.length > 0 ? 1 : 0;
+      }
+      if (values.events) {
+        const { writeFile } = await import('node:fs/promises');
+        const events = curation.events({ limit: Number.MAX_SAFE_INTEGER });
+        await writeFile(path.resolve(values.events), events.map((e) => JSON.stringify(e) + '\n').join(''));
+        io.stdout(values.json ? JSON.stringify({ events: events.length }) : `${events.length} events written`);
+        return 0;
       }
       const job = values.rescore ? curation.rescore() : curation.ensureScored();
       if (job !== null) {
