@@ -21,7 +21,7 @@ def main(src: str, dst: str) -> None:
         ax.plot(xs, [min(x, r["noisy"]) for x in xs], color="#bbbbbb", lw=1, ls=":", label="perfect")
         for name, style in (("ours", "-"), ("CL loss", "--"), ("cosine", "-.")):
             ax.plot(xs, r["methods"][name]["curve"], ls=style, lw=1.6, label=name)
-        ax.plot(xs, r["random"]["curve"], color="#888888", lw=1.2, label="random order")
+        ax.plot(xs, r["random"]["curve"], color="#888888", lw=1.2, label="random order (seeded)")
         ax.set_title(f'{r["variant"]} ({r["noisy"]} of {r["pairs"]} noisy)', fontsize=10)
         ax.set_xlabel("pairs reviewed (queue order)")
         ax.set_ylabel("noisy pairs fixed")

@@ -115,6 +115,7 @@ log(
 );
 
 const REVIEW_AT = [100, 250, 500, 1000];
+const RANDOM_SEED = 7919;
 const results = [];
 for (const v of variants) {
   const texts = [...new Set(v.rows.map((r) => r.caption))];
@@ -177,7 +178,9 @@ for (const v of variants) {
       ];
     }),
   );
-  const randomCurve = reviewCurve(shuffled(v.rows.length, 1), noisy);
+  // Not seed 1: the noise generator picks its noisy pairs with this very PRNG and shuffle at seed 1 (datasets.md),
+  // so a seed-1 "random" order would review exactly the noisy pairs first.
+  const randomCurve = reviewCurve(shuffled(v.rows.length, RANDOM_SEED), noisy);
   // One-key fixes: is the image's true caption among the suggestions of a noisy pair?
   let hit1 = 0;
   let hit5 = 0;
@@ -245,11 +248,11 @@ const lines = [
       .map(([n, m]) => `| ${r.variant} | ${n} | ${f3(m.auroc)} | ${f3(m.precisionAtRate)} |`),
   ),
   '',
-  `| variant | noisy pairs fixed after reviewing N = ${REVIEW_AT.join(' / ')} (ours) | cosine order | CL-loss order | random order (seed 1) |`,
-  '| --- | --- | --- | --- | --- |',
+  `| variant | noisy pairs fixed after reviewing N = ${REVIEW_AT.join(' / ')} (ours) | cosine order | CL-loss order | random order (seed ${RANDOM_SEED}) | random, expected |`,
+  '| --- | --- | --- | --- | --- | --- |',
   ...results.map(
     (r) =>
-      `| ${r.variant} | ${r.methods.ours!.foundAt.join(' / ')} | ${r.methods.cosine!.foundAt.join(' / ')} | ${r.methods['CL loss']!.foundAt.join(' / ')} | ${r.random.foundAt.join(' / ')} |`,
+      `| ${r.variant} | ${r.methods.ours!.foundAt.join(' / ')} | ${r.methods.cosine!.foundAt.join(' / ')} | ${r.methods['CL loss']!.foundAt.join(' / ')} | ${r.random.foundAt.join(' / ')} | ${r.random.expectedAt.map((x) => Math.round(x)).join(' / ')} |`,
   ),
 ];
 process.stdout.write(lines.join('\n') + '\n');
