@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImportSession } from '../ingest/import-session';
 import { patternImage } from '../ingest/test-images';
 import { makeTempDir } from '../store/test-support/temp-dir';
+import { parseHeadsFile } from '../train/heads-file';
 import type { Curation } from './curation';
 import { curationFor } from './library-curation';
 
@@ -134,6 +135,34 @@ describe('curation of a library (tiny random bundle: plumbing, no semantic claim
     });
     await expect(curation.act({ captionId: 999999, action: 'confirm' })).rejects.toMatchObject({ code: 'not_found' });
     expect(session.store.curation.events()).toHaveLength(3);
+  });
+
+  it('follows a switch of the model version: the new version is scored, the old version keeps its scores', async () => {
+    await scored();
+    const store = session.store;
+    const v1 = curation.modelVersionId;
+    const v2 = store.modelVersions.ensure({
+      name: 'tiny-albef+ft1',
+      embedDim: 16,
+      featureDim: 32,
+      bundleSha256: null,
+    }).id;
+    store.transaction(() => {
+      for (const [mediaId, v] of store.curation.embeddings(v1, 'image')) store.vectors.upsertImage(v2, mediaId, v);
+      for (const [captionId, v] of store.curation.embeddings(v1, 'text')) store.vectors.upsertText(v2, captionId, v);
+      for (const [mediaId, f] of store.curation.features(v1, 'media')) store.vectors.upsertFeature(v2, { mediaId }, f);
+      for (const [captionId, f] of store.curation.features(v1, 'caption'))
+        store.vectors.upsertFeature(v2, { captionId }, f);
+    });
+    const heads = parseHeadsFile(new Uint8Array(readFileSync(join(TINY, 'heads.safetensors'))));
+    const job = curation.useModelVersion(v2, heads.momentum);
+    expect(job).not.toBeNull();
+    expect((await session.ingest.runner.wait(job!)).state).toBe('done');
+    expect([curation.modelVersionId, store.curation.scoredCount(v2), store.curation.scoredCount(v1)]).toEqual([
+      v2,
+      6,
+      6,
+    ]);
   });
 
   it('puts a skipped pair behind the others until it is undone', async () => {

@@ -72,16 +72,21 @@ export class CurationError extends Error {
 }
 
 export class Curation {
-  constructor(private readonly deps: CurationDeps) {
+  private deps: CurationDeps;
+
+  constructor(deps: CurationDeps) {
+    this.deps = { ...deps };
     deps.runner.register(SCORE_JOB, async (ctx) => {
+      // The version active when the job runs (a job resumed after a switch scores the new version).
+      const { store, modelVersionId, momentum, itm } = this.deps;
       // Progress counts images through ITM (the slow part); the commit marks all of them done.
       let total = 1;
       ctx.setTotal(total);
       const r = await scoreLibrary({
-        store: deps.store,
-        modelVersionId: deps.modelVersionId,
-        momentum: deps.momentum,
-        ...(deps.itm ? { itm: deps.itm } : {}),
+        store,
+        modelVersionId,
+        momentum,
+        ...(itm ? { itm } : {}),
         signal: ctx.signal,
         onProgress: (done, all) => {
           if (all !== total) ctx.setTotal((total = all));
@@ -89,7 +94,7 @@ export class Curation {
         },
       });
       ctx.commit(total, () => {
-        storeScores(deps.store, deps.modelVersionId, r.scored);
+        storeScores(store, modelVersionId, r.scored);
         return JSON.stringify({ scored: r.scored.length, skipped: r.skipped });
       });
     });
@@ -97,6 +102,19 @@ export class Curation {
 
   get modelVersionId(): number {
     return this.deps.modelVersionId;
+  }
+
+  /**
+   * Follows a switch of the active model version (a fine-tune, a rollback: issue #10): scores, the queue and caption
+   * re-encoding use the new version and its momentum heads from now on; scoring is queued if it has no scores yet.
+   */
+  useModelVersion(
+    modelVersionId: number,
+    momentum: ProjectionHeads,
+    encodeText?: CurationDeps['encodeText'],
+  ): number | null {
+    this.deps = { ...this.deps, modelVersionId, momentum, ...(encodeText ? { encodeText } : {}) };
+    return this.ensureScored();
   }
 
   /** Queues a scoring run (after an import, or for a new model version); returns its job id. */
