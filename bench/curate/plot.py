@@ -16,8 +16,9 @@ def main(src: str, dst: str) -> None:
     results = report["results"]
     fig, axes = plt.subplots(1, len(results), figsize=(4.2 * len(results), 4), squeeze=False)
     for ax, r in zip(axes[0], results):
-        n = len(r["random"]["curve"]) - 1
-        xs = list(range(n + 1))
+        stride = report.get("curveStride", 1)
+        n = r["pairs"]
+        xs = [min(i * stride, n) for i in range(len(r["random"]["curve"]))]
         ax.plot(xs, [min(x, r["noisy"]) for x in xs], color="#bbbbbb", lw=1, ls=":", label="perfect")
         for name, style in (("ours", "-"), ("CL loss", "--"), ("cosine", "-.")):
             ax.plot(xs, r["methods"][name]["curve"], ls=style, lw=1.6, label=name)

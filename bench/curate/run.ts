@@ -11,7 +11,7 @@
  * suggestions of a noisy pair (hit@1, hit@5).
  *
  *   npx tsx bench/curate/run.ts [--bundle DIR] [--data data/emoji] [--modes swap,hard] [--rates 0.2,0.4]
- *        [--limit N] [--no-itm] [--out bench/curate/results]
+ *        [--limit N] [--no-itm] [--out docs/curation]
  *
  * Writes <out>/<bundle>.json, <out>/<bundle>-review.png and prints the markdown table of docs/curation.md.
  * Image and caption features are computed once for all variants (the images are the same; captions differ).
@@ -36,7 +36,7 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '0.2,0.4' },
     limit: { type: 'string' },
     'no-itm': { type: 'boolean' },
-    out: { type: 'string', default: 'bench/curate/results' },
+    out: { type: 'string', default: 'docs/curation' },
   },
 });
 const bundleDir = path.resolve(values.bundle!);
@@ -115,6 +115,9 @@ log(
 );
 
 const REVIEW_AT = [100, 250, 500, 1000];
+/** Curves are stored every CURVE_STRIDE reviewed pairs (plus the last point) to keep the JSON small. */
+const CURVE_STRIDE = 10;
+const thin = (c: number[]) => c.filter((_, i) => i % CURVE_STRIDE === 0 || i === c.length - 1);
 const RANDOM_SEED = 7919;
 const results = [];
 for (const v of variants) {
@@ -172,7 +175,7 @@ for (const v of variants) {
         {
           auroc: auroc(s, noisy),
           precisionAtRate: precisionAt(s, noisy, k),
-          curve,
+          curve: thin(curve),
           foundAt: REVIEW_AT.map((n) => curve[Math.min(n, curve.length - 1)]!),
         },
       ];
@@ -198,7 +201,7 @@ for (const v of variants) {
     distinctCaptions: texts.length,
     methods,
     random: {
-      curve: randomCurve,
+      curve: thin(randomCurve),
       foundAt: REVIEW_AT.map((n) => randomCurve[Math.min(n, randomCurve.length - 1)]!),
       expectedAt: REVIEW_AT.map((n) => Math.min(n, v.rows.length) * (k / v.rows.length)),
     },
@@ -216,6 +219,7 @@ mkdirSync(out, { recursive: true });
 const base = path.join(out, manifest.name);
 const report = {
   bundle: manifest.name,
+  curveStride: CURVE_STRIDE,
   bundleDir,
   weights: NOISE_WEIGHTS,
   itm: !values['no-itm'],
