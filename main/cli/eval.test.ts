@@ -66,6 +66,25 @@ describe('pairscope eval', () => {
     expect(report.aliproducts).toBeCloseTo((report.itm.t2i.r5 + report.itm.t2i.r10) / 2, 10);
   });
 
+  it('with --no-itm reports ITC only and scores AliProducts on the ITC ranking', async () => {
+    const args = [
+      '--bundle',
+      path.join(ROOT, 'test/fixtures/tiny-albef'),
+      '--manifest',
+      path.join(FIX, 'eval-manifest.jsonl'),
+    ];
+    const { code, out } = await run([...args, '--no-itm', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out[0]!) as {
+      itm?: unknown;
+      itc: { t2i: { r5: number; r10: number } };
+      aliproducts: number;
+    };
+    expect(report.itm).toBeUndefined();
+    expect(100 * report.itc.t2i.r10).toBeCloseTo(python.itc.t2i['R@10'], 1);
+    expect(report.aliproducts).toBeCloseTo((report.itc.t2i.r5 + report.itc.t2i.r10) / 2, 10);
+  });
+
   it('refuses a missing --manifest as a usage error', async () => {
     await expect(run([])).rejects.toThrow('--manifest is required');
   });
