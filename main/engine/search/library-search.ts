@@ -41,7 +41,9 @@ export class LibrarySearch {
   private readonly exactFilterMax: number;
 
   constructor(private readonly parts: LibrarySearchParts) {
-    this.exactFilterMax = parts.exactFilterMax ?? 20_000;
+    // Crossover measured by bench/index/filters.ts (docs/benchmarks.md): exact costs ~10 µs a row, HNSW filtered
+    // search grows as the filter narrows; they meet near 2 000 rows.
+    this.exactFilterMax = parts.exactFilterMax ?? 2_000;
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
