@@ -41,7 +41,7 @@ export class LibrarySearch {
   private readonly exactFilterMax: number;
 
   constructor(private readonly parts: LibrarySearchParts) {
-    // Crossover measured by bench/index/filters.ts (docs/benchmarks.md): exact costs ~10 µs a row, HNSW filtered
+    // Crossover measured by bench/index/filters.ts (docs/benchmarks.md): exact costs 10–17 µs a row, HNSW filtered
     // search grows as the filter narrows; they meet near 2 000 rows.
     this.exactFilterMax = parts.exactFilterMax ?? 2_000;
   }
