@@ -9,10 +9,13 @@ export function watchJobs(ctx: PhotoContext): () => void {
   let refresh: ReturnType<typeof setTimeout> | null = null;
   const off = ctx.client.on('job.progress', (p) => {
     ctx.jobs.put(p);
-    // New items become visible as batches commit, without a refresh storm: at most one reload per 1.5 s.
+    // Only imports change what the grid shows. New photos appear as batches commit, at most one reload per
+    // 1.5 s, keeping the person's place; an open lightbox or a search result list is left alone until it closes.
+    if (!p.kind.startsWith('import')) return;
     refresh ??= setTimeout(() => {
       refresh = null;
-      void loadLibrary(ctx).then(() => (ctx.search.active ? runSearch(ctx) : undefined));
+      if (ctx.lightbox.open) return;
+      void loadLibrary(ctx, true).then(() => (ctx.search.active && p.state === 'done' ? runSearch(ctx) : undefined));
     }, 1500);
   });
   return () => {

@@ -8,8 +8,11 @@ function isNotOpen(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'library_not_open';
 }
 
-/** Sidebar facts and the first page of the grid; marks the library unavailable when the host has none open. */
-export async function loadLibrary(ctx: PhotoContext): Promise<void> {
+/**
+ * Sidebar facts and the first page of the grid; marks the library unavailable when the host has none open.
+ * `refresh` keeps the grid's focus and scroll (a background job changed the library under the person).
+ */
+export async function loadLibrary(ctx: PhotoContext, refresh = false): Promise<void> {
   try {
     const [overview, saved] = await Promise.all([
       ctx.client.call('library.overview', {}),
@@ -18,20 +21,21 @@ export async function loadLibrary(ctx: PhotoContext): Promise<void> {
     ctx.library.overview = overview;
     ctx.library.saved = saved.searches;
     ctx.library.available = true;
-    if (!ctx.search.active) await browse(ctx);
+    if (!ctx.search.active) await browse(ctx, refresh);
   } catch (error) {
     if (isNotOpen(error)) ctx.library.available = false;
     else handleError(ctx.app, 'Loading the library failed', error);
   }
 }
 
-/** Shows every photo that passes the filters, newest first (no query). */
-export async function browse(ctx: PhotoContext): Promise<void> {
+/** Shows every photo that passes the filters, newest first (no query); `refresh` keeps focus and scroll. */
+export async function browse(ctx: PhotoContext, refresh = false): Promise<void> {
   try {
     const first = await ctx.client.call('media.list', { filter: ctx.search.filter, offset: 0, limit: PAGE_SIZE });
     ctx.search.result = null;
     ctx.search.captions = [];
-    ctx.grid.resetBrowse(first.total);
+    if (refresh && ctx.grid.mode === 'browse') ctx.grid.refreshBrowse(first.total);
+    else ctx.grid.resetBrowse(first.total);
     ctx.grid.claimPages(0, PAGE_SIZE);
     ctx.grid.putPage(0, first.items);
   } catch (error) {
@@ -42,7 +46,7 @@ export async function browse(ctx: PhotoContext): Promise<void> {
 /** Loads the pages a visible range needs (the virtual grid calls this as it scrolls). */
 export async function loadRange(ctx: PhotoContext, from: number, to: number): Promise<void> {
   const { grid } = ctx;
-  const version = grid.resetAt;
+  const generation = grid.generation;
   await Promise.all(
     grid.claimPages(from, to).map(async (page) => {
       try {
@@ -51,7 +55,7 @@ export async function loadRange(ctx: PhotoContext, from: number, to: number): Pr
           offset: page * PAGE_SIZE,
           limit: PAGE_SIZE,
         });
-        if (grid.resetAt === version) grid.putPage(page, r.items);
+        if (grid.generation === generation) grid.putPage(page, r.items);
       } catch (error) {
         grid.releasePage(page);
         handleError(ctx.app, 'Loading photos failed', error);

@@ -25,7 +25,10 @@ export class PhotoGridState {
   firstThumbMs = $state<number | null>(null);
   /** performance.now() (ms since the page started loading) when the first thumbnail of the page's life loaded. */
   firstThumbSinceLoadMs: number | null = null;
-  resetAt = 0;
+  /** performance.now() of the last reset; the grid scrolls to the top when it changes. */
+  resetAt = $state(0);
+  /** Changes on every reset or refresh; a page answer from an older generation is dropped. */
+  generation = 0;
   // Deliberately not reactive (a SvelteMap of 100k rows would track every read); `version` signals changes.
   /* eslint-disable svelte/prefer-svelte-reactivity */
   private pages = new Map<number, GridItem[]>();
@@ -42,6 +45,21 @@ export class PhotoGridState {
     /* eslint-enable svelte/prefer-svelte-reactivity */
     this.total = total;
     this.touch();
+  }
+
+  /**
+   * Same list, newer contents (a background import added photos): pages reload, but focus and scroll stay where
+   * the person is. `generation` changes so that pages still in flight from before are dropped.
+   */
+  refreshBrowse(total: number): void {
+    /* eslint-disable svelte/prefer-svelte-reactivity -- see the field declarations */
+    this.pages = new Map();
+    this.requested = new Set();
+    /* eslint-enable svelte/prefer-svelte-reactivity */
+    this.total = total;
+    this.focused = Math.min(this.focused, Math.max(0, total - 1));
+    this.generation++;
+    this.version++;
   }
 
   showResults(items: GridItem[]): void {
@@ -91,6 +109,7 @@ export class PhotoGridState {
   }
 
   private touch(): void {
+    this.generation++;
     this.focused = 0;
     this.firstThumbMs = null;
     this.resetAt = performance.now();

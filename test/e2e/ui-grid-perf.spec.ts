@@ -6,7 +6,7 @@
  * figures go to test-results/ui-grid-perf.json, with the same page's idle frame times as the same-run baseline (and docs/ui.md by hand). Asserts only what the design promises:
  * the DOM stays small (virtualised) and the grid reaches the end of 100,000 items.
  */
-import { mkdirSync, readdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
@@ -54,8 +54,12 @@ const test = base.extend<{ bigHost: UiHost }>({
     const served = await serveLibrary(library, TINY_BUNDLE);
     await use(served);
     await served.host.close();
+    rmSync(root, { recursive: true, force: true });
   },
 });
+
+// Tracing records DOM snapshots on every action and would be measured along with the grid.
+test.use({ trace: 'off' });
 
 test('the grid of 100,000 photos shows thumbnails fast and scrolls to the end with a small DOM', async ({
   page,

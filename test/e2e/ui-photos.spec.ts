@@ -43,6 +43,8 @@ test.describe('photo album on the demo library', () => {
     await shot(page, 'ui-lightbox');
     await page.keyboard.press('Escape');
     await expect(dialog).toHaveCount(0);
+    // Focus returns to the photo the lightbox ended on.
+    await expect(grid.locator(`[data-index="${down - 1}"]`)).toBeFocused();
     expect(errors, 'CSP violations or script errors').toEqual([]);
   });
 
