@@ -14,6 +14,7 @@ import { MediaQueries } from './media-queries';
 import { ModelVersionQueries } from './model-version-queries';
 import { SettingQueries } from './setting-queries';
 import { VectorQueries } from './vector-queries';
+import { VersionQueries } from './version-queries';
 
 /**
  * One library's SQLite file with its named queries (style.md: SQL only here, statements prepared once,
@@ -35,6 +36,7 @@ export class LibraryStore {
   readonly ingest: IngestQueries;
   readonly browse: BrowseQueries;
   readonly curation: CurationQueries;
+  readonly versions: VersionQueries;
   private closed = false;
 
   private constructor(private readonly database: LibraryDatabase) {
@@ -50,6 +52,7 @@ export class LibraryStore {
       this.ingest = new IngestQueries(db);
       this.browse = new BrowseQueries(db);
       this.curation = new CurationQueries(db);
+      this.versions = new VersionQueries(db);
     } catch (e) {
       throw translateSqliteError(e, database.file);
     }

@@ -1,0 +1,113 @@
+import type Database from 'better-sqlite3';
+import type { ReviewState } from './caption-queries';
+import { vectorToBlob } from './vector-codec';
+
+/** Settings key of the model version searches use (absent: the bundle's own version). */
+export const ACTIVE_VERSION_KEY = 'model.active_version';
+
+export interface PairRow {
+  captionId: number;
+  mediaId: number;
+  review: ReviewState;
+}
+
+export interface NewVersionRow {
+  name: string;
+  parentId: number;
+  embedDim: number;
+  featureDim: number;
+  bundleSha256: string | null;
+  metrics: unknown;
+  heads: Uint8Array;
+  images: ReadonlyMap<number, Float32Array>;
+  texts: ReadonlyMap<number, Float32Array>;
+}
+
+/**
+ * Fine-tuned model versions (issue #10): every pair with its review state (the CLS features themselves come
+ * from CurationQueries.features), a new version with its heads, metrics and embeddings, and the active-version setting.
+ * `createVersion` must run inside `LibraryStore.transaction` so the version appears whole or not at all.
+ */
+export class VersionQueries {
+  private readonly pairsStmt;
+  private readonly insertVersionStmt;
+  private readonly insertHeadsStmt;
+  private readonly headsStmt;
+  private readonly metricsStmt;
+  private readonly insertImageStmt;
+  private readonly insertTextStmt;
+  private readonly getActiveStmt;
+  private readonly setActiveStmt;
+
+  constructor(db: Database.Database) {
+    this.pairsStmt = db.prepare<[], { id: number; media_id: number; review_state: ReviewState }>(
+      'SELECT id, media_id, review_state FROM captions ORDER BY id',
+    );
+    this.insertVersionStmt = db.prepare(`
+      INSERT INTO model_versions (name, embed_dim, feature_dim, bundle_sha256, parent_id, created_at, metrics_json)
+      VALUES (@name, @embedDim, @featureDim, @bundleSha256, @parentId, @now, @metrics)`);
+    this.insertHeadsStmt = db.prepare('INSERT INTO model_version_heads (model_version_id, data) VALUES (?, ?)');
+    this.headsStmt = db.prepare<[number], { data: Buffer }>(
+      'SELECT data FROM model_version_heads WHERE model_version_id = ?',
+    );
+    this.metricsStmt = db.prepare<[number], { metrics_json: string | null }>(
+      'SELECT metrics_json FROM model_versions WHERE id = ?',
+    );
+    this.insertImageStmt = db.prepare(
+      "INSERT INTO embeddings (model_version_id, space, media_id, dim, data) VALUES (?, 'image', ?, ?, ?)",
+    );
+    this.insertTextStmt = db.prepare(
+      "INSERT INTO embeddings (model_version_id, space, caption_id, dim, data) VALUES (?, 'text', ?, ?, ?)",
+    );
+    this.getActiveStmt = db.prepare<[string], { value_json: string }>('SELECT value_json FROM settings WHERE key = ?');
+    this.setActiveStmt = db.prepare(`
+      INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`);
+  }
+
+  /** Every caption with its image and review state (the fine-tune's training pairs). */
+  pairs(): PairRow[] {
+    return this.pairsStmt.all().map((r) => ({ captionId: r.id, mediaId: r.media_id, review: r.review_state }));
+  }
+
+  /** Inserts the version row, its heads and all its embeddings; returns the new id. Call inside a transaction. */
+  createVersion(v: NewVersionRow, now = Date.now()): number {
+    const id = Number(
+      this.insertVersionStmt.run({
+        name: v.name,
+        embedDim: v.embedDim,
+        featureDim: v.featureDim,
+        bundleSha256: v.bundleSha256,
+        parentId: v.parentId,
+        now,
+        metrics: JSON.stringify(v.metrics),
+      }).lastInsertRowid,
+    );
+    this.insertHeadsStmt.run(id, Buffer.from(v.heads.buffer, v.heads.byteOffset, v.heads.byteLength));
+    for (const [mediaId, e] of v.images) this.insertImageStmt.run(id, mediaId, e.length, vectorToBlob(e));
+    for (const [captionId, e] of v.texts) this.insertTextStmt.run(id, captionId, e.length, vectorToBlob(e));
+    return id;
+  }
+
+  /** The stored heads (safetensors bytes) of a fine-tuned version; undefined for the bundle's own version. */
+  heads(modelVersionId: number): Uint8Array | undefined {
+    const r = this.headsStmt.get(modelVersionId);
+    return r && new Uint8Array(r.data);
+  }
+
+  metrics(modelVersionId: number): unknown {
+    const r = this.metricsStmt.get(modelVersionId);
+    return r?.metrics_json ? (JSON.parse(r.metrics_json) as unknown) : undefined;
+  }
+
+  /** The active version's id, or undefined when none was ever set (the bundle's version is active). */
+  activeId(): number | undefined {
+    const r = this.getActiveStmt.get(ACTIVE_VERSION_KEY);
+    return r === undefined ? undefined : (JSON.parse(r.value_json) as number);
+  }
+
+  /** One row write: the switch is atomic (a reader sees the old or the new id, never a mix). */
+  setActive(modelVersionId: number, now = Date.now()): void {
+    this.setActiveStmt.run(ACTIVE_VERSION_KEY, JSON.stringify(modelVersionId), now);
+  }
+}
