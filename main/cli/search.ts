@@ -70,11 +70,12 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
     const topK = integerOption('top-k', values['top-k'], 1, 500);
 
     const { Embedder } = await import('../engine/model/embedder');
-    const { ModelQueryEncoder } = await import('../engine/search/model-query-encoder');
+    const { activeQueryEncoder } = await import('../engine/train/version-query-encoder');
     const { openSearchSession } = await import('../engine/search/search-session');
     const embedder = await Embedder.open(bundleDir);
     try {
-      const encoder = new ModelQueryEncoder(embedder, embedder.bundle.manifest.name);
+      // The library's active model version (a fine-tune switches it); its heads project the query (issue #10).
+      const encoder = activeQueryEncoder(library, bundleDir, embedder, values['model-version']);
       const session = openSearchSession(library, encoder, {
         tokenCacheDir: path.join(cacheDir, 'itm-tokens'),
         ...(values['model-version'] ? { modelVersion: values['model-version'] } : {}),
