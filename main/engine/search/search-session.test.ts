@@ -71,7 +71,7 @@ describe('openSearchSession with the tiny ALBEF bundle', () => {
       for (let i = 1; i < 6; i++) expect(r.items[i]!.score).toBeLessThanOrEqual(r.items[i - 1]!.score);
       expect(imageEncodes).toBe(6);
       expect(readdirSync(cacheDir)).toHaveLength(6);
-      await session.search.search({ text: 'a red car', rerank: { topK: 6 } });
+      await session.search.search({ text: 'a red car', rerank: { topK: 6 }, limit: 6 });
       expect(imageEncodes).toBe(6);
     } finally {
       session.close();
