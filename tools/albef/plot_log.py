@@ -35,6 +35,7 @@ def main(argv=None) -> int:
     ap.add_argument("--log", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--window", type=int, default=50, help="moving-average window (steps)")
+    ap.add_argument("--eval", help="RUN/eval.jsonl: adds a panel of ITC R@10 over steps")
     a = ap.parse_args(argv)
     import matplotlib
 
@@ -43,7 +44,8 @@ def main(argv=None) -> int:
 
     rows = read_log(a.log)
     steps = [r["step"] for r in rows]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    evals = read_log(a.eval) if a.eval else []
+    fig, axes = plt.subplots(1, 4 if evals else 3, figsize=(17 if evals else 13, 3.6))
     for ax, key, title in zip(axes, ("itc", "itm", "mlm"), ("ITC (with MoD)", "ITM (hard negatives)", "MLM (with MoD)")):
         vals = [r.get(key, float("nan")) for r in rows]
         ax.plot(steps, vals, color="#bbbbbb", linewidth=0.5, label="per step")
@@ -52,6 +54,17 @@ def main(argv=None) -> int:
         ax.set_xlabel("step")
         ax.grid(alpha=0.3)
     axes[0].legend(loc="upper right", fontsize=8)
+    if evals:
+        ax = axes[3]
+        names = [k for k in evals[0] if isinstance(evals[0][k], dict)]
+        for name in names:
+            for d, style in (("i2t", "-"), ("t2i", "--")):
+                ax.plot([e["step"] for e in evals], [e[name][d]["R@10"] for e in evals], style, marker=".",
+                        label=f"{name.replace('.jsonl', '').replace('test_', '')} {d}")
+        ax.set_title("ITC R@10 (%) during training")
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(a.out, dpi=110)
     print(f"wrote {a.out} ({len(rows)} steps)")
