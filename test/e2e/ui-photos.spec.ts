@@ -134,6 +134,7 @@ test.describe('photo album on the demo library', () => {
     const settings = page.getByRole('dialog', { name: 'Settings' });
     await expect(settings.getByTestId('settings-model')).toHaveText('tiny-albef');
     await expect(settings.getByTestId('settings-provider')).toContainText(/vision: \w+/);
+    await shot(page, 'ui-settings');
     await page.keyboard.press('Escape');
 
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
