@@ -41,6 +41,12 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'review.bulk': () => ({ events: [] }),
     'review.events': () => ({ events: [] }),
     'review.rescore': () => ({ jobId: 1 }),
+    'finetune.start': () => ({ jobId: 1 }),
+    'finetune.cancel': () => ({ cancelled: false }),
+    'versions.list': () => ({ versions: [] }),
+    'versions.rollback': () => {
+      throw new Error('not used');
+    },
     ...overrides,
   };
 }

@@ -41,13 +41,15 @@ export async function openAppComposition(options: AppCompositionOptions): Promis
         library: options.libraryPath,
         bundleDir: options.bundleDir,
         onProgress: (p) => events.emit('job.progress', p),
+        onFineTune: (u) => events.emit('finetune.progress', u),
       })
     : null;
   if (library) {
-    ctx.search = { query: (request) => library.search.search(request) };
+    ctx.search = { query: (request) => library.versions.search(request) };
     ctx.ingest = library.session.ingest;
     ctx.catalog = library.catalog;
     ctx.curation = library.curation;
+    ctx.versions = library.versions;
   }
   return {
     ctx,

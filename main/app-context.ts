@@ -7,6 +7,7 @@ import type { SearchRequest, SearchResult } from './engine/search/search-request
 import type { LibraryIngest } from './engine/ingest/library-ingest';
 import type { Curation } from './engine/curate/curation';
 import type { MediaCatalog } from './engine/library/media-catalog';
+import type { LibraryModelVersions } from './engine/train/library-model-versions';
 import type { EventEmitter } from './event-hub';
 
 export interface AppContext {
@@ -31,4 +32,6 @@ export interface AppContext {
   >;
   /** Curation of the open library (main/engine/curate): review queue, actions as correction events, scoring. */
   curation?: Pick<Curation, 'queue' | 'act' | 'undo' | 'bulk' | 'rescore' | 'events'>;
+  /** Model versions of the open library (issue #10): fine-tune job, list, rollback. */
+  versions?: Pick<LibraryModelVersions, 'startFineTune' | 'cancel' | 'list' | 'rollback'>;
 }

@@ -83,7 +83,7 @@ describe('pairscope finetune / versions / rollback', () => {
       child.on('exit', (code) => reject(new Error(`finetune exited (${code}) before training: ${err}`)));
     });
     child.kill('SIGKILL');
-    const [, signal] = (await new Promise((resolve) => child.once('close', (...a) => resolve(a)))) as [number, string];
+    const signal = await new Promise((resolve) => child.once('close', (_code, sig) => resolve(sig)));
     expect(signal).toBe('SIGKILL');
     const list = await versions(lib);
     expect(list.map((v) => [v.name, v.active])).toEqual([['tiny-albef', true]]);

@@ -9,6 +9,7 @@ import { createIngestHandlers } from './ingest';
 import { createLibraryHandlers } from './library';
 import { createReviewHandlers } from './review';
 import { createSearchHandlers } from './search';
+import { createVersionHandlers } from './versions';
 
 export function createHandlers(ctx: AppContext): ApiHandlers {
   return {
@@ -17,5 +18,6 @@ export function createHandlers(ctx: AppContext): ApiHandlers {
     ...createIngestHandlers(ctx),
     ...createLibraryHandlers(ctx),
     ...createReviewHandlers(ctx),
+    ...createVersionHandlers(ctx),
   } satisfies ApiHandlers;
 }

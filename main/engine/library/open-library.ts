@@ -18,6 +18,7 @@ import { IDENTITY_CALIBRATION, type ItmCalibration } from '../search/itm-calibra
 import { LibrarySearch } from '../search/library-search';
 import { ModelQueryEncoder } from '../search/model-query-encoder';
 import { calibrationKey } from '../search/search-session';
+import { LibraryModelVersions, type FineTuneUpdate } from '../train/library-model-versions';
 import { MediaCatalog } from './media-catalog';
 
 export interface OpenLibraryOptions {
@@ -25,6 +26,8 @@ export interface OpenLibraryOptions {
   bundleDir: string;
   embedder?: EmbedderSettings;
   onProgress?: (p: JobProgress) => void;
+  /** Fine-tune loss points and ETA (issue #10). */
+  onFineTune?: (u: FineTuneUpdate) => void;
 }
 
 export interface OpenLibrary {
@@ -35,6 +38,8 @@ export interface OpenLibrary {
   readonly catalog: MediaCatalog;
   /** Review queue and corrections (issue #9); scores pairs after each import and for a new model version. */
   readonly curation: Curation;
+  /** Model versions (issue #10): the active version's search, fine-tune job, rollback. */
+  readonly versions: LibraryModelVersions;
   close(): Promise<void>;
 }
 
@@ -56,14 +61,25 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
     const encoder = new ModelQueryEncoder(embedder, model.name);
     const calibration =
       (store.settings.get(calibrationKey(model.name)) as ItmCalibration | undefined) ?? IDENTITY_CALIBRATION;
+    const tokenCache = new ImageTokenCache(join(cacheDir, 'itm-tokens'), 512 * 1024 * 1024);
     const search = new LibrarySearch({
       store,
       encoder,
       modelVersionId: session.ingest.modelVersionId,
       images: session.images,
       captions: session.captions,
-      tokenCache: new ImageTokenCache(join(cacheDir, 'itm-tokens'), 512 * 1024 * 1024),
+      tokenCache,
       calibration,
+    });
+    const versions = new LibraryModelVersions({
+      store,
+      embedder,
+      bundleDir: options.bundleDir,
+      runner: session.ingest.runner,
+      base: search,
+      tokenCache,
+      calibration,
+      ...(options.onFineTune ? { onFineTune: options.onFineTune } : {}),
     });
     const catalog = new MediaCatalog({
       store,
@@ -84,7 +100,11 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       search,
       catalog,
       curation,
-      close: () => session.close(),
+      versions,
+      close: async () => {
+        versions.dispose();
+        await session.close();
+      },
     };
   } catch (e) {
     await session.close();

@@ -47,6 +47,8 @@ export interface FineTuneProgress {
   totalSteps: number;
   epoch: number;
   loss: LossPoint;
+  /** Every loss point since the previous report (reports are throttled; a live curve needs them all). */
+  points: LossPoint[];
   elapsedSeconds: number;
   etaSeconds: number;
 }
@@ -130,6 +132,7 @@ export async function fineTuneHeads(
   const lossCurve: LossPoint[] = [];
   const rampSteps = Math.max(1, plan.stepsPerEpoch * o.alphaRampEpochs);
   let lastReport = -Infinity;
+  let reported = 0;
   const trainStart = performance.now();
 
   for (let step = 0, epoch = 0; epoch < plan.epochs; epoch++) {
@@ -199,9 +202,11 @@ export async function fineTuneHeads(
           totalSteps: plan.totalSteps,
           epoch,
           loss: point,
+          points: lossCurve.slice(reported),
           elapsedSeconds: elapsed,
           etaSeconds: (elapsed / (step + 1)) * (plan.totalSteps - step - 1),
         });
+        reported = lossCurve.length;
       }
       await yieldToEventLoop(); // lets a cancel message or abort() land between steps
     }

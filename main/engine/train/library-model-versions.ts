@@ -1,0 +1,143 @@
+/**
+ * The open library's model versions in the app (issue #10): the search of the ACTIVE version (its indexes and
+ * a query encoder projecting with its heads), fine-tune as a background job of the library's JobRunner
+ * (progress as `job.progress`; loss points and ETA through `onFineTune`), cancel, list and rollback.
+ * Switching builds the new version's search first and swaps one reference, so a search in flight finishes on
+ * the version it started with.
+ *
+ * Example:
+ *   const mv = new LibraryModelVersions({ store, embedder, bundleDir, runner, base, tokenCache, onFineTune });
+ *   const jobId = mv.startFineTune({ epochs: 5 }); await runner.wait(jobId); mv.list();
+ */
+import type { JobRunner } from '../jobs/job-runner';
+import type { Embedder } from '../model/embedder';
+import type { ImageTokenCache } from '../search/image-token-cache';
+import type { ItmCalibration } from '../search/itm-calibration';
+import { LibrarySearch } from '../search/library-search';
+import type { SearchRequest, SearchResult } from '../search/search-request';
+import type { LibraryStore } from '../store/library-store';
+import type { ModelVersion } from '../store/model-version-queries';
+import { VectorIndex } from '../vector/vector-index';
+import type { LossPoint } from './fine-tune';
+import { FineTuneError } from './fine-tune-error';
+import type { FineTuneOptions } from './fine-tune-options';
+import { fineTuneLibrary } from './library-fine-tune';
+import { LibraryVersions, type VersionSummary } from './library-versions';
+import { runFineTuneInWorker } from './run-fine-tune-worker';
+import { StoreFineTunePort } from './store-fine-tune-port';
+import { VersionQueryEncoder } from './version-query-encoder';
+
+export const FINE_TUNE_JOB = 'fine-tune';
+
+export interface FineTuneUpdate {
+  jobId: number;
+  step: number;
+  totalSteps: number;
+  etaSeconds: number;
+  /** Loss points since the previous update (the UI appends them to its curve). */
+  points: LossPoint[];
+}
+
+export interface LibraryModelVersionsParts {
+  store: LibraryStore;
+  embedder: Embedder;
+  bundleDir: string;
+  runner: JobRunner;
+  /** The bundle version's search, over the indexes ingest keeps current. */
+  base: LibrarySearch;
+  tokenCache?: ImageTokenCache;
+  /** ITM calibration of the bundle: the fusion graph is the same for every version (only heads change). */
+  calibration?: ItmCalibration;
+  onFineTune?: (u: FineTuneUpdate) => void;
+}
+
+export class LibraryModelVersions {
+  private readonly versions: LibraryVersions;
+  private current: { version: ModelVersion; search: LibrarySearch; indexes: VectorIndex[] };
+
+  constructor(private readonly parts: LibraryModelVersionsParts) {
+    this.versions = new LibraryVersions(parts.store, parts.bundleDir, parts.embedder.bundle.manifest.name);
+    this.current = { version: this.versions.base(), search: parts.base, indexes: [] };
+    const active = this.versions.active();
+    if (active.id !== this.current.version.id) this.switchTo(active);
+    parts.runner.register<Partial<FineTuneOptions>>(FINE_TUNE_JOB, async (ctx) => {
+      // A fine-tune interrupted by a quit or crash is not restarted on its own: it changed nothing, say so.
+      if (ctx.cursor === 'started')
+        throw new FineTuneError(
+          'cancelled',
+          'The fine-tune was interrupted (app closed); the model version is unchanged. Start it again.',
+        );
+      ctx.commit(0, () => 'started');
+      let sent = 0;
+      const r = await fineTuneLibrary(new StoreFineTunePort(this.versions), runFineTuneInWorker, ctx.params, {
+        signal: ctx.signal,
+        onProgress: (p) => {
+          if (sent === 0) ctx.setTotal(p.totalSteps);
+          ctx.progress(p.step);
+          parts.onFineTune?.({
+            jobId: ctx.jobId,
+            step: p.step,
+            totalSteps: p.totalSteps,
+            etaSeconds: p.etaSeconds,
+            points: p.points,
+          });
+          sent++;
+        },
+      });
+      this.switchTo(this.parts.store.modelVersions.byId(r.version.id)!);
+    });
+  }
+
+  get activeVersion(): ModelVersion {
+    return this.current.version;
+  }
+
+  search(request: SearchRequest): Promise<SearchResult> {
+    return this.current.search.search(request);
+  }
+
+  startFineTune(options: Partial<FineTuneOptions> = {}): number {
+    return this.parts.runner.enqueue(FINE_TUNE_JOB, options);
+  }
+
+  cancel(jobId: number): boolean {
+    return this.parts.runner.cancel(jobId);
+  }
+
+  list(): VersionSummary[] {
+    return this.versions.list();
+  }
+
+  rollback(target: string | number): ModelVersion {
+    const v = this.versions.rollback(target);
+    this.switchTo(v);
+    return v;
+  }
+
+  private switchTo(v: ModelVersion): void {
+    const old = this.current;
+    if (v.id === this.versions.base().id) {
+      this.current = { version: v, search: this.parts.base, indexes: [] };
+    } else {
+      const images = VectorIndex.open(this.parts.store, v.id, 'image', { dim: v.embedDim });
+      const captions = VectorIndex.open(this.parts.store, v.id, 'text', { dim: v.embedDim });
+      const encoder = new VersionQueryEncoder(this.parts.embedder, v.name, this.versions.heads(v).heads);
+      const search = new LibrarySearch({
+        store: this.parts.store,
+        encoder,
+        modelVersionId: v.id,
+        images,
+        captions,
+        ...(this.parts.tokenCache ? { tokenCache: this.parts.tokenCache } : {}),
+        ...(this.parts.calibration ? { calibration: this.parts.calibration } : {}),
+      });
+      this.current = { version: v, search, indexes: [images, captions] };
+    }
+    for (const index of old.indexes) index.dispose();
+  }
+
+  dispose(): void {
+    for (const index of this.current.indexes) index.dispose();
+    this.current = { ...this.current, search: this.parts.base, indexes: [] };
+  }
+}
