@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { noiseScore, NOISE_WEIGHTS } from '../../main/engine/curate/noise-score';
+import { combineNoise, noiseParts, NOISE_WEIGHTS } from '../../main/engine/curate/noise-score';
 import { pairEvidence, type EvidenceMatrix } from '../../main/engine/curate/pair-evidence';
 import { Embedder } from '../../main/engine/model/embedder';
 import { projectRows } from '../../main/engine/train/heads';
@@ -144,9 +144,9 @@ for (const v of variants) {
     v.rows.map((r) => ({ imageRow: imageRow.get(r.image)!, textRow: textRow.get(r.caption)! })),
     { temp },
   );
-  const scored = v.rows.map((r, k) => {
+  const parts = v.rows.map((r, k) => {
     const l = itm.get(`${r.image}\0${r.caption}`);
-    return noiseScore({
+    return noiseParts({
       matchProbability: l ? 1 / (1 + Math.exp(l[0] - l[1])) : null,
       captionRank: ev[k]!.captionRank,
       imageRank: ev[k]!.imageRank,
@@ -155,6 +155,8 @@ for (const v of variants) {
       ownCaptionLoss: ev[k]!.ownCaptionLoss,
     });
   });
+  const combined = combineNoise(parts);
+  const scored = parts.map((p, k) => ({ score: combined[k]!, parts: p }));
   const scoreSeconds = (performance.now() - t1) / 1000;
   const noisy = v.rows.map((r) => r.noisy);
   const k = noisy.filter(Boolean).length;
@@ -162,8 +164,12 @@ for (const v of variants) {
     ours: scored.map((s) => s.score),
     cosine: scored.map((s) => -s.parts.cosine),
     'CL loss': scored.map((s) => s.parts.ownCaptionLoss),
-    'ITM only': scored.map((s) => s.parts.itm ?? 0),
-    'momentum only': scored.map((s) => s.parts.momentum),
+    // Raw values (exact order): 1 − p and 1 − q round to 1 for tiny p, q, so rank by the logits / mass directly.
+    'ITM only': v.rows.map((r) => {
+      const l = itm.get(`${r.image}\0${r.caption}`);
+      return l ? l[0] - l[1] : 0;
+    }),
+    'momentum only': scored.map((s) => -s.parts.pseudoTargetMass),
     'ranks only': scored.map((s) => s.parts.captionRankPart + s.parts.imageRankPart),
   };
   if (values['no-itm']) delete rankings['ITM only'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noiseScore, matchProbability, NOISE_WEIGHTS } from './noise-score';
+import { combineNoise, matchProbability, NOISE_WEIGHTS, noiseParts, percentiles } from './noise-score';
 import { pairEvidence } from './pair-evidence';
 
 // Three images and three caption texts on the unit circle; pair 1 (image B with text "c") and pair 2 (image C with
@@ -54,32 +54,28 @@ describe('pair evidence over the library', () => {
 });
 
 describe('noise score rule', () => {
-  it('is the weighted mean of ITM, momentum and rank suspicions', () => {
-    const s = noiseScore({
-      matchProbability: matchProbability(0, Math.log(3)),
-      captionRank: 2,
-      imageRank: 4,
-      pseudoTargetMass: 0.2,
-      cosine: 0.5,
-      ownCaptionLoss: 1,
-    });
-    expect(s.parts.itm).toBeCloseTo(0.25, 12);
-    expect([s.parts.captionRankPart, s.parts.imageRankPart]).toEqual([0.5, 0.75]);
-    const expected = 0.35 * 0.25 + 0.35 * 0.8 + 0.15 * 0.5 + 0.15 * 0.75;
-    expect(s.score).toBeCloseTo(expected, 12);
-    expect(Object.values(NOISE_WEIGHTS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  const ev = (matchProbability: number | null, captionRank: number, imageRank: number, pseudoTargetMass: number) =>
+    noiseParts({ matchProbability, captionRank, imageRank, pseudoTargetMass, cosine: 0, ownCaptionLoss: 0 });
+
+  it('keeps each part as a suspicion in [0, 1]', () => {
+    const p = ev(matchProbability(0, Math.log(3)), 2, 4, 0.2);
+    expect(p.itm).toBeCloseTo(0.25, 12);
+    expect([p.captionRankPart, p.imageRankPart]).toEqual([0.5, 0.75]);
+    expect(p.momentum).toBeCloseTo(0.8, 12);
   });
 
-  it('leaves ITM out of the mean when the fusion graph did not run', () => {
-    const s = noiseScore({
-      matchProbability: null,
-      captionRank: 1,
-      imageRank: 1,
-      pseudoTargetMass: 0.35,
-      cosine: 1,
-      ownCaptionLoss: 0,
-    });
-    expect(s.parts.itm).toBeNull();
-    expect(s.score).toBeCloseTo((0.35 * 0.65) / 0.65, 12);
+  it('gives mid-rank percentiles, ties sharing their mean rank', () => {
+    expect(percentiles([0.3, 0.1, 0.3, null, 0.9])).toEqual([0.5, 0.125, 0.5, null, 0.875]);
+  });
+
+  it('combines the parts’ percentiles with the documented weights, leaving ITM out where it is missing', () => {
+    // Pair 0 is the most suspicious on every part, pair 2 the least; pair 1 has no ITM.
+    const parts = [ev(0.1, 9, 9, 0.01), ev(null, 3, 3, 0.3), ev(0.9, 1, 1, 0.9)];
+    const [a, b, c] = combineNoise(parts);
+    // ITM percentiles over the two pairs that have it: 0.75 and 0.25; the other parts over three: 5/6, 1/2, 1/6.
+    expect(a).toBeCloseTo(0.35 * 0.75 + 0.65 * (5 / 6), 12);
+    expect(b).toBeCloseTo(0.5, 12);
+    expect(c).toBeCloseTo(0.35 * 0.25 + 0.65 * (1 / 6), 12);
+    expect(Object.values(NOISE_WEIGHTS).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
   });
 });

@@ -11,7 +11,7 @@
 import type { ProjectionHeads } from '../train/heads';
 import { projectRows } from '../train/heads';
 import type { LibraryStore } from '../store/library-store';
-import { noiseScore, type NoiseParts } from './noise-score';
+import { combineNoise, noiseParts, type NoiseParts } from './noise-score';
 import { pairEvidence, type EvidenceMatrix } from './pair-evidence';
 
 /** What the review queue shows as one-key fixes and context for a pair (stored as JSON with the score). */
@@ -103,10 +103,10 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
   const itm = input.itm ? await itmByCaption(input, pairs) : new Map<number, [number, number] | null>();
   const itmSeconds = (performance.now() - t1) / 1000;
 
-  const scored = pairs.map((p, k): ScoredPair => {
+  const parts = pairs.map((p, k) => {
     const e = evidence[k]!;
     const logits = itm.get(p.captionId) ?? null;
-    const { score, parts } = noiseScore({
+    return noiseParts({
       matchProbability: logits ? 1 / (1 + Math.exp(logits[0] - logits[1])) : null,
       captionRank: e.captionRank,
       imageRank: e.imageRank,
@@ -114,12 +114,16 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
       cosine: e.cosine,
       ownCaptionLoss: e.ownCaptionLoss,
     });
+  });
+  const scores = combineNoise(parts);
+  const scored = pairs.map((p, k): ScoredPair => {
+    const e = evidence[k]!;
     return {
       captionId: p.captionId,
       mediaId: p.mediaId,
       text: p.text,
-      score,
-      parts,
+      score: scores[k]!,
+      parts: parts[k]!,
       suggestions: {
         captions: e.captions.map((c) => ({
           text: textOf[c.textRow]!,
