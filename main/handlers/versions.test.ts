@@ -88,6 +88,16 @@ describe('finetune.* and versions.* over the API contract', () => {
     await ok(d.dispatch('versions.rollback', { version: versions[1]!.name }, call));
     expect((await query()).items).toEqual(after.items);
 
+    // Photos imported while the fine-tuned version is active are searchable under it (projected with its heads).
+    mkdirSync(join(tmp.dir, 'more'));
+    for (let i = 0; i < 2; i++)
+      writeFileSync(join(tmp.dir, 'more', `n${i}.png`), await patternImage(i + 900, 'png', 64));
+    const ingest = app.ctx.ingest!;
+    await ingest.runner.wait(ingest.importFolder(join(tmp.dir, 'more')));
+    const all = await ok(d.dispatch('search.query', { text: 'caption number 3', limit: 100 }, call));
+    expect(all.items.length).toBe(26);
+    expect(all.items.filter((h) => h.path.includes('/more/')).length).toBe(2);
+
     const unknown = await d.dispatch('versions.rollback', { version: 'nope' }, call);
     expect(unknown.ok ? null : [unknown.error.code, unknown.error.field]).toEqual(['unknown_version', 'input.version']);
   }, 120_000);

@@ -47,6 +47,8 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
   const { dbFile, cacheDir } = libraryFiles(options.library);
   // A finished import is followed by a curation scoring run; the curation is built after the session, hence the box.
   let curation: Curation | null = null;
+  let versions: LibraryModelVersions | null = null;
+  let lastCatchUp = 0;
   const session = await ImportSession.open({
     library: options.library,
     bundleDir: options.bundleDir,
@@ -54,6 +56,12 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
     onProgress: (p) => {
       options.onProgress?.(p);
       curation?.onJobProgress(p);
+      // A fine-tuned active version takes in what an import just committed (issue #10); at most once a second
+      // while a job runs (each catch-up looks for rows the version lacks), and at every state change.
+      if (p.kind !== 'fine-tune' && (p.state !== 'running' || Date.now() - lastCatchUp >= 1000)) {
+        lastCatchUp = Date.now();
+        versions?.catchUp();
+      }
     },
   });
   try {
@@ -71,7 +79,7 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       tokenCache,
       calibration,
     });
-    const versions = new LibraryModelVersions({
+    const modelVersions = new LibraryModelVersions({
       store,
       embedder,
       bundleDir: options.bundleDir,
@@ -81,6 +89,7 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       calibration,
       ...(options.onFineTune ? { onFineTune: options.onFineTune } : {}),
     });
+    versions = modelVersions;
     const catalog = new MediaCatalog({
       store,
       browse: store.browse,
@@ -100,9 +109,9 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       search,
       catalog,
       curation,
-      versions,
+      versions: modelVersions,
       close: async () => {
-        versions.dispose();
+        modelVersions.dispose();
         await session.close();
       },
     };

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ReviewState } from './caption-queries';
-import { vectorToBlob } from './vector-codec';
+import { blobToVector, vectorToBlob } from './vector-codec';
 
 /** Settings key of the model version searches use (absent: the bundle's own version). */
 export const ACTIVE_VERSION_KEY = 'model.active_version';
@@ -36,6 +36,8 @@ export class VersionQueries {
   private readonly metricsStmt;
   private readonly insertImageStmt;
   private readonly insertTextStmt;
+  private readonly missingImagesStmt;
+  private readonly missingCaptionsStmt;
   private readonly getActiveStmt;
   private readonly setActiveStmt;
 
@@ -59,6 +61,16 @@ export class VersionQueries {
     this.insertTextStmt = db.prepare(
       "INSERT INTO embeddings (model_version_id, space, caption_id, dim, data) VALUES (?, 'text', ?, ?, ?)",
     );
+    this.missingImagesStmt = db.prepare<[number, number], { owner: number; data: Buffer }>(`
+      SELECT f.media_id AS owner, f.data FROM features f
+      WHERE f.model_version_id = ? AND f.media_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_version_id = ? AND e.media_id = f.media_id)
+      ORDER BY f.id`);
+    this.missingCaptionsStmt = db.prepare<[number, number], { owner: number; data: Buffer }>(`
+      SELECT f.caption_id AS owner, f.data FROM features f
+      WHERE f.model_version_id = ? AND f.caption_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_version_id = ? AND e.caption_id = f.caption_id)
+      ORDER BY f.id`);
     this.getActiveStmt = db.prepare<[string], { value_json: string }>('SELECT value_json FROM settings WHERE key = ?');
     this.setActiveStmt = db.prepare(`
       INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
@@ -87,6 +99,24 @@ export class VersionQueries {
     for (const [mediaId, e] of v.images) this.insertImageStmt.run(id, mediaId, e.length, vectorToBlob(e));
     for (const [captionId, e] of v.texts) this.insertTextStmt.run(id, captionId, e.length, vectorToBlob(e));
     return id;
+  }
+
+  /**
+   * CLS features stored under `featureVersionId` (the bundle's version) of items that have no embedding yet
+   * under `versionId`: photos and captions imported after a fine-tune, which that version must still find.
+   */
+  missing(
+    featureVersionId: number,
+    versionId: number,
+  ): {
+    images: Map<number, Float32Array>;
+    captions: Map<number, Float32Array>;
+  } {
+    const read = (rows: { owner: number; data: Buffer }[]) => new Map(rows.map((r) => [r.owner, blobToVector(r.data)]));
+    return {
+      images: read(this.missingImagesStmt.all(featureVersionId, versionId)),
+      captions: read(this.missingCaptionsStmt.all(featureVersionId, versionId)),
+    };
   }
 
   /** The stored heads (safetensors bytes) of a fine-tuned version; undefined for the bundle's own version. */

@@ -19,6 +19,7 @@ import type { LibraryStore } from '../store/library-store';
 import type { ModelVersion } from '../store/model-version-queries';
 import { VectorIndex } from '../vector/vector-index';
 import type { LossPoint } from './fine-tune';
+import { type ProjectionHeads, projectRows } from './heads';
 import { FineTuneError } from './fine-tune-error';
 import type { FineTuneOptions } from './fine-tune-options';
 import { fineTuneLibrary } from './library-fine-tune';
@@ -53,7 +54,12 @@ export interface LibraryModelVersionsParts {
 
 export class LibraryModelVersions {
   private readonly versions: LibraryVersions;
-  private current: { version: ModelVersion; search: LibrarySearch; indexes: VectorIndex[] };
+  private current: {
+    version: ModelVersion;
+    search: LibrarySearch;
+    indexes: VectorIndex[];
+    heads?: ProjectionHeads;
+  };
 
   constructor(private readonly parts: LibraryModelVersionsParts) {
     this.versions = new LibraryVersions(parts.store, parts.bundleDir, parts.embedder.bundle.manifest.name);
@@ -121,7 +127,8 @@ export class LibraryModelVersions {
     } else {
       const images = VectorIndex.open(this.parts.store, v.id, 'image', { dim: v.embedDim });
       const captions = VectorIndex.open(this.parts.store, v.id, 'text', { dim: v.embedDim });
-      const encoder = new VersionQueryEncoder(this.parts.embedder, v.name, this.versions.heads(v).heads);
+      const heads = this.versions.heads(v).heads;
+      const encoder = new VersionQueryEncoder(this.parts.embedder, v.name, heads);
       const search = new LibrarySearch({
         store: this.parts.store,
         encoder,
@@ -131,9 +138,41 @@ export class LibraryModelVersions {
         ...(this.parts.tokenCache ? { tokenCache: this.parts.tokenCache } : {}),
         ...(this.parts.calibration ? { calibration: this.parts.calibration } : {}),
       });
-      this.current = { version: v, search, indexes: [images, captions] };
+      this.current = { version: v, search, indexes: [images, captions], heads };
+      this.catchUp();
     }
     for (const index of old.indexes) index.dispose();
+  }
+
+  /**
+   * Ingest and curation embed new photos and captions under the bundle's version only; a fine-tuned active
+   * version gets them here, projected with its heads from the same CLS features, so new imports stay
+   * searchable after a fine-tune. Call after each import commit (open-library does, on job progress).
+   * Returns how many items were added.
+   */
+  catchUp(): number {
+    const { version, indexes, heads } = this.current;
+    if (!heads) return 0;
+    const { store } = this.parts;
+    const missing = store.versions.missing(this.versions.base().id, version.id);
+    const added: Array<[VectorIndex, number, Float32Array]> = [];
+    store.transaction(() => {
+      for (const [space, rows, tower, index] of [
+        ['image', missing.images, heads.vision, indexes[0]!],
+        ['text', missing.captions, heads.text, indexes[1]!],
+      ] as const) {
+        for (const [id, feature] of rows) {
+          const emb = projectRows(tower, feature, 1);
+          const { label } =
+            space === 'image'
+              ? store.vectors.upsertImage(version.id, id, emb)
+              : store.vectors.upsertText(version.id, id, emb);
+          added.push([index, label, emb]);
+        }
+      }
+    });
+    for (const [index, label, emb] of added) index.add(label, emb);
+    return added.length;
   }
 
   dispose(): void {
