@@ -138,7 +138,7 @@ for (const v of variants) {
     dim: E,
   };
   const t1 = performance.now();
-  const ev = pairEvidence(
+  const ev = await pairEvidence(
     images,
     textM,
     v.rows.map((r) => ({ imageRow: imageRow.get(r.image)!, textRow: textRow.get(r.caption)! })),

@@ -13,13 +13,13 @@ const pairs = [
   { imageRow: 2, textRow: 1 },
 ];
 
-describe('pair evidence over the library', () => {
-  const ev = pairEvidence({ ...images, memb: images.emb }, { ...texts, memb: texts.emb }, pairs, {
-    temp: 1,
-    top: 5,
-    chunk: 2,
-  });
+const ev = await pairEvidence({ ...images, memb: images.emb }, { ...texts, memb: texts.emb }, pairs, {
+  temp: 1,
+  top: 5,
+  chunk: 2,
+});
 
+describe('pair evidence over the library', () => {
   it('ranks the own caption among the image neighbours and the image among the caption neighbours', () => {
     expect(ev.map((e) => [e.captionRank, e.imageRank])).toEqual([
       [1, 1],
@@ -45,10 +45,10 @@ describe('pair evidence over the library', () => {
     ]);
   });
 
-  it('does not count images that carry the same caption text as competitors', () => {
+  it('does not count images that carry the same caption text as competitors', async () => {
     // Image C also carries text "c" (a second style of the same concept): it no longer outranks B for "c".
     const withDup = [...pairs, { imageRow: 2, textRow: 2 }];
-    const e = pairEvidence({ ...images, memb: images.emb }, { ...texts, memb: texts.emb }, withDup, { temp: 1 });
+    const e = await pairEvidence({ ...images, memb: images.emb }, { ...texts, memb: texts.emb }, withDup, { temp: 1 });
     expect(e[1]!.imageRank).toBe(1);
   });
 });

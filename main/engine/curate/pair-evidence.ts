@@ -39,14 +39,16 @@ export interface EvidenceOptions {
   temp: number;
   top?: number;
   chunk?: number;
+  /** Called between chunks; the scoring job passes a yield to the event loop so requests are served meanwhile. */
+  between?: () => Promise<void>;
 }
 
-export function pairEvidence(
+export async function pairEvidence(
   images: EvidenceMatrix,
   texts: EvidenceMatrix,
   pairs: readonly EvidencePair[],
   options: EvidenceOptions,
-): PairEvidence[] {
+): Promise<PairEvidence[]> {
   const { dim } = images;
   if (texts.dim !== dim) throw new RangeError(`image embeddings are ${dim}-d, caption embeddings ${texts.dim}-d`);
   const top = options.top ?? 5;
@@ -84,6 +86,7 @@ export function pairEvidence(
   const sims = new Float32Array(chunk * T);
   const msims = new Float32Array(chunk * T);
   for (let r0 = 0; r0 < images.count; r0 += chunk) {
+    if (r0 > 0) await options.between?.();
     const n = Math.min(chunk, images.count - r0);
     matMulABt(images.emb.subarray(r0 * dim, (r0 + n) * dim), texts.emb, sims, n, T, dim);
     matMulABt(images.memb.subarray(r0 * dim, (r0 + n) * dim), texts.memb, msims, n, T, dim);

@@ -91,11 +91,11 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
   const imageRowOf = new Map(imageIds.map((id, i) => [id, i]));
   const images = matrix(imageEmb, imageFeat, imageIds, momentum.vision);
   const texts = matrix(textEmb, textFeat, textRep, momentum.text);
-  const evidence = pairEvidence(
+  const evidence = await pairEvidence(
     images,
     texts,
     pairs.map((p) => ({ imageRow: imageRowOf.get(p.mediaId)!, textRow: textRowOf.get(p.text)! })),
-    { temp: momentum.temp[0]! },
+    { temp: momentum.temp[0]!, between: () => new Promise<void>((resolve) => setImmediate(resolve)) },
   );
   const evidenceSeconds = (performance.now() - t0) / 1000;
 
