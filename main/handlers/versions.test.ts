@@ -71,7 +71,12 @@ describe('finetune.* and versions.* over the API contract', () => {
     expect(curve.map((p) => p.step)).toEqual(Array.from({ length: mine.at(-1)!.totalSteps }, (_, i) => i));
     expect(curve.every((p) => Number.isFinite(p.total))).toBe(true);
     expect(mine.at(-1)!.etaSeconds).toBe(0);
-    expect(jobs.filter((j) => j.jobId === jobId).at(-1)).toMatchObject({ kind: 'fine-tune', state: 'done' });
+    expect(jobs.filter((j) => j.jobId === jobId).at(-1)).toMatchObject({
+      kind: 'fine-tune',
+      state: 'done',
+      done: curve.length,
+      total: curve.length,
+    });
 
     const { versions } = await ok(d.dispatch('versions.list', {}, call));
     expect(versions.map((v) => [v.name, v.active])).toEqual([

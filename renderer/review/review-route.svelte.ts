@@ -3,7 +3,7 @@
  * button and a bookmark keep the view, and the sidebar reaches it with a plain link).
  */
 export class MainRoute {
-  view = $state<'photos' | 'review'>('photos');
+  view = $state<'photos' | 'review' | 'finetune'>('photos');
 
   constructor(private readonly win: Window) {
     this.sync();
@@ -17,6 +17,7 @@ export class MainRoute {
   }
 
   private sync(): void {
-    this.view = this.win.location.hash === '#review' ? 'review' : 'photos';
+    const hash = this.win.location.hash;
+    this.view = hash === '#review' ? 'review' : hash === '#finetune' ? 'finetune' : 'photos'; // #finetune: issue #10
   }
 }

@@ -91,6 +91,8 @@ export class LibraryModelVersions {
         },
       });
       this.switchTo(this.parts.store.modelVersions.byId(r.version.id)!);
+      // Persists the step count, so the job's last job.progress (read from its row) shows it complete.
+      ctx.commit(r.lossCurve.length, () => 'finished');
     });
   }
 

@@ -1,0 +1,106 @@
+/// <reference lib="dom" />
+/**
+ * The fine-tune panel in Debian's Chromium against the browser host (issue #10 Must show): the button starts the
+ * job, progress and the loss curve appear, the before/after figures are shown, search results change, and the
+ * rollback button restores the previous results exactly. Library made by the test: 20 food emoji from the
+ * installed emoji-datasource-google package with two captions each, embedded with the tiny random-weight bundle
+ * (plumbing: the recall figures are chance level, not a claim about fine-tuning).
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ImportSession } from '../../main/engine/ingest/import-session';
+import { projectRoot } from '../../main/project-paths';
+import { expect, freshDir, serveLibrary, shot, test, TINY_BUNDLE, type UiHost } from './ui-fixtures';
+
+const EMOJI = path.join(projectRoot, 'node_modules', 'emoji-datasource-google');
+
+async function buildLibrary(dir: string): Promise<string> {
+  const all = JSON.parse(readFileSync(path.join(EMOJI, 'emoji.json'), 'utf8')) as Array<{
+    name: string | null;
+    image: string;
+    category: string;
+    sort_order: number;
+  }>;
+  const food = all
+    .filter((e) => e.category === 'Food & Drink' && e.name)
+    .sort((a, b) => a.sort_order - b.sort_order)
+    .slice(0, 20);
+  mkdirSync(path.join(dir, 'data', 'images'), { recursive: true });
+  const lines = food.flatMap((e) => {
+    copyFileSync(path.join(EMOJI, 'img', 'google', '64', e.image), path.join(dir, 'data', 'images', e.image));
+    const name = e.name!.toLowerCase();
+    return [
+      JSON.stringify({ image: `images/${e.image}`, caption: name }),
+      JSON.stringify({ image: `images/${e.image}`, caption: `an emoji of ${name}` }),
+    ];
+  });
+  writeFileSync(path.join(dir, 'data', 'pairs.jsonl'), lines.join('\n'));
+  const lib = path.join(dir, 'lib');
+  const session = await ImportSession.open({ library: lib, bundleDir: TINY_BUNDLE });
+  try {
+    const s = await session.ingest.finished(session.ingest.importPairs(path.join(dir, 'data', 'pairs.jsonl')));
+    if (s.pairsImported !== 40) throw new Error(`expected 40 pairs, got ${s.pairsImported}`);
+  } finally {
+    await session.close();
+  }
+  return lib;
+}
+
+async function apiCall(host: UiHost, method: string, input: unknown): Promise<unknown> {
+  const url = new URL(host.url);
+  const token = url.searchParams.get('token')!;
+  const res = await fetch(`${url.origin}/api/${method}?token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
+  if (!body.ok) throw new Error(JSON.stringify(body.error));
+  return body.value;
+}
+
+const results = async (host: UiHost) =>
+  (
+    (await apiCall(host, 'search.query', { text: 'an emoji of a red apple', limit: 10 })) as {
+      items: Array<{ path: string; score: number }>;
+    }
+  ).items;
+
+test.describe('fine-tune panel', () => {
+  let host: UiHost;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    host = await serveLibrary(await buildLibrary(freshDir('ui-finetune-library')), TINY_BUNDLE);
+  });
+  test.afterAll(async () => {
+    await host?.host.close();
+  });
+
+  test('the button fine-tunes with a live loss curve and before/after figures; rollback restores results exactly', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const before = await results(host);
+    await page.goto(host.url);
+    await page.getByTestId('finetune-link').click();
+    const panel = page.getByTestId('finetune-panel');
+    await expect(panel.getByTestId('finetune-versions').locator('li')).toHaveCount(1);
+    await panel.getByTestId('finetune-start').click();
+    await expect(panel.getByTestId('finetune-progress')).toContainText(/Step \d+ \/ \d+/);
+    await expect(panel.getByTestId('finetune-recall')).toBeVisible({ timeout: 60_000 });
+    await expect(panel.getByTestId('finetune-progress')).toHaveText(/Step (\d+) \/ \1$/);
+    const total = Number((await panel.getByTestId('finetune-progress').textContent())!.match(/\/ (\d+)/)![1]);
+    const points = (await panel.getByTestId('finetune-curve').getAttribute('points'))!.trim().split(' ');
+    expect(points.length).toBe(total);
+    await expect(panel.getByTestId('finetune-recall').locator('tbody tr')).toHaveCount(4);
+    await expect(panel.getByTestId('finetune-versions').locator('li')).toHaveCount(2);
+    await shot(page, 'finetune-panel');
+
+    const after = await results(host);
+    expect(after.map((h) => h.score)).not.toEqual(before.map((h) => h.score));
+
+    await panel.getByTestId('finetune-rollback').click();
+    await expect(panel.getByTestId('finetune-message')).toHaveText('Active version: tiny-albef');
+    expect(await results(host)).toEqual(before);
+  });
+});
