@@ -68,6 +68,8 @@ export interface FineTuneResult {
   counts: { trainPairs: number; heldOutPairs: number; heldOutGroups: number; rejected: number };
   plan: ReturnType<typeof resolvePlan>;
   options: FineTuneOptions;
+  /** Set by the worker: every image/caption of the input under the new heads (see reproject.ts). */
+  reprojected?: { images: Float32Array; texts: Float32Array; dim: number };
   /** Wall time of the whole call. */
   seconds: number;
   /** Where it went: base projection + "before" recall, the training loop, the "after" evaluation. */

@@ -143,12 +143,14 @@ export async function fineTuneLibrary(
   cancelled();
 
   t0 = performance.now();
-  const emb = reprojectEmbeddings(result.heads, {
-    imageFeatures: images.data,
-    imageWidth: images.width,
-    captionFeatures: captions.data,
-    captionWidth: captions.width,
-  });
+  const emb =
+    result.reprojected ??
+    reprojectEmbeddings(result.heads, {
+      imageFeatures: images.data,
+      imageWidth: images.width,
+      captionFeatures: captions.data,
+      captionWidth: captions.width,
+    });
   const rows = (ids: number[], data: Float32Array) =>
     new Map(ids.map((id, i) => [id, data.subarray(i * emb.dim, (i + 1) * emb.dim)]));
   const reproject = (performance.now() - t0) / 1000;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fineTuneHeads, type FineTuneInput, type FineTuneProgress } from './fine-tune';
 import { headParameters } from './heads';
+import { reprojectEmbeddings } from './reproject';
 import { runFineTuneInWorker } from './run-fine-tune-worker';
 import { syntheticLibrary } from './synthetic-pairs';
 
@@ -36,6 +37,11 @@ describe('runFineTuneInWorker', () => {
     expect(viaWorker.after).toEqual(inProcess.after);
     const a = headParameters(viaWorker.heads);
     headParameters(inProcess.heads).forEach((p, i) => expect(Array.from(a[i]!.data)).toEqual(Array.from(p.data)));
+    // The worker also re-projects every input item with the new heads (off the request thread).
+    const expected = reprojectEmbeddings(inProcess.heads, input);
+    expect(viaWorker.reprojected!.dim).toBe(16);
+    expect(Array.from(viaWorker.reprojected!.images)).toEqual(Array.from(expected.images));
+    expect(Array.from(viaWorker.reprojected!.texts)).toEqual(Array.from(expected.texts));
   });
 
   it('cancels through the AbortSignal with code "cancelled"', async () => {
