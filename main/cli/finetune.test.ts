@@ -97,14 +97,16 @@ describe('pairscope finetune / versions / rollback', () => {
     const out = JSON.parse(r.out) as {
       version: { name: string };
       previous: { name: string };
-      before: { t2i: { r1: number } };
-      after: { t2i: { r1: number } };
+      before: { t2i: { r1: number }; images: number; texts: number };
+      after: { t2i: { r1: number }; images: number; texts: number };
       lossCurve: unknown[];
     };
     expect(out.previous.name).toBe('tiny-albef');
     expect(out.version.name).toMatch(/^tiny-albef\+ft\d+$/);
     expect(out.lossCurve.length).toBeGreaterThanOrEqual(100);
-    expect(out.after.t2i.r1).toBeGreaterThanOrEqual(0);
+    // Before and after are measured on the same held-out gallery (whole photos, never trained on).
+    expect([out.after.images, out.after.texts]).toEqual([out.before.images, out.before.texts]);
+    expect(out.before.images).toBeGreaterThanOrEqual(2);
     const list = await versions(lib);
     expect(list.map((v) => [v.name, v.active])).toEqual([
       ['tiny-albef', false],
