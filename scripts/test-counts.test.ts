@@ -86,9 +86,13 @@ describe('countJunit', () => {
       );
       const xml = path.join(dir, 'report.xml');
       try {
-        execFileSync('/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${xml}`, dir], {
-          stdio: 'ignore',
-        });
+        // Own rootdir and cwd: pytest derives the classname from the rootdir, which otherwise depends on where
+        // the suite runs.
+        execFileSync(
+          '/usr/bin/python3',
+          ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--rootdir=${dir}`, `--junitxml=${xml}`, dir],
+          { cwd: dir, stdio: 'ignore' },
+        );
       } catch {
         // pytest exits 1 because test_bad fails; the report is what we read.
       }
