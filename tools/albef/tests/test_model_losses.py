@@ -64,3 +64,28 @@ def test_batch_of_one_concept_has_no_itm_negatives_and_still_trains():
     out = albef_losses(m, img, ids, torch.ones_like(ids), torch.tensor([1, 1]), 0.4, SPECIAL, mlm=False)
     assert torch.isfinite(out["itm"]).item()
     assert "mlm" not in out
+
+
+def test_unfilled_and_disabled_queue_columns_get_no_probability():
+    import copy
+
+    ids = torch.tensor([[2, 5, 6], [2, 7, 8], [2, 9, 10], [2, 11, 12]])
+    img, idx = torch.randn(4, 3, 32, 32), torch.tensor([1, 2, 3, 4])
+
+    def itc(model, **kw):
+        model.eval()  # no dropout: two calls see the same features
+        return albef_losses(model, img, ids, torch.ones_like(ids), idx, 0.4, SPECIAL, mlm=False, **kw)["itc"].item()
+
+    a = _model()
+    b = copy.deepcopy(a)
+    with torch.no_grad():  # different random contents in slots that were never written (idx -100)
+        b.image_queue.copy_(torch.nn.functional.normalize(torch.randn_like(b.image_queue), dim=0))
+        b.text_queue.copy_(torch.nn.functional.normalize(torch.randn_like(b.text_queue), dim=0))
+    assert abs(itc(a) - itc(b)) < 1e-6
+    # Now the first 4 slots hold real features; with use_queue=False they are still ignored.
+    c, d = copy.deepcopy(a), copy.deepcopy(b)
+    with torch.no_grad():
+        d.image_queue[:, :4] = torch.nn.functional.normalize(torch.randn(16, 4), dim=0)
+        d.text_queue[:, :4] = torch.nn.functional.normalize(torch.randn(16, 4), dim=0)
+    assert abs(itc(c, use_queue=False) - itc(d, use_queue=False)) < 1e-6
+    assert abs(itc(c) - itc(d)) > 1e-4  # with the queue on, written slots do count
