@@ -18,8 +18,30 @@ const { values } = parseArgs({
 
 const { electronStatus, runningAsRoot } = await import('./electron-status.ts');
 const { defaultLibraryPath } = await import('../main/default-library.ts');
-// Hook: with no --library, every shell opens main/default-library.ts's choice (later: the bundled demo library).
+// With no --library, every shell opens main/default-library.ts's choice: the demo library. On the first run it does
+// not exist yet (data/ is not in git), so build it here: the demo photos from the installed packages
+// (tools/dataset, about a minute) imported with the bundled model (`pairscope demo`, about 15 s).
+if (!values.library && !defaultLibraryPath()) ensureDemoLibrary();
 const libraryPath = values.library ? path.resolve(values.library) : defaultLibraryPath();
+
+function ensureDemoLibrary() {
+  console.log('First run: building the demo library (demo photos + the bundled model)…');
+  const steps = [
+    [bin('tsx'), ['tools/dataset/build-demo-library-source.ts']],
+    [process.execPath, ['bin/pairscope.js', 'demo']],
+  ];
+  const sourceReady = existsSync(path.join(root, 'data', 'demo', 'pairs.jsonl'));
+  for (const [cmd, args] of sourceReady ? steps.slice(1) : steps) {
+    const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) {
+      // The app still opens (empty, with its import buttons); say what failed and how to retry.
+      console.error(
+        `pairscope: building the demo library failed ("${args.join(' ')}"); run "npx pairscope demo" to retry.`,
+      );
+      return;
+    }
+  }
+}
 
 function build(args) {
   const result = spawnSync(bin(args[0]), args.slice(1), { cwd: root, stdio: 'inherit' });
