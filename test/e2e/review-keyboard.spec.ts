@@ -31,7 +31,12 @@ async function buildReviewLibrary(dir: string): Promise<string> {
   const captions = food.map((e) => e.name!.toLowerCase());
   // Four swapped captions (a cyclic shift among pairs 2, 5, 8, 11), as datasets.md's swap noise does.
   const swapped = [...captions];
-  [swapped[2], swapped[5], swapped[8], swapped[11]] = [captions[5], captions[8], captions[11], captions[2]];
+  const at = (i: number): string => {
+    const caption = captions[i];
+    if (caption === undefined) throw new Error(`the fixture needs at least 12 food emoji, found ${captions.length}`);
+    return caption;
+  };
+  [swapped[2], swapped[5], swapped[8], swapped[11]] = [at(5), at(8), at(11), at(2)];
   const lines = food.map((e, i) => {
     copyFileSync(path.join(EMOJI, 'img', 'google', '64', e.image), path.join(dir, 'data', 'images', e.image));
     return JSON.stringify({ image: `images/${e.image}`, caption: swapped[i] });
