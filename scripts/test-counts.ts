@@ -73,7 +73,9 @@ export function countPlaywright(text: string): RunnerCounts {
     for (const spec of suite.specs ?? []) {
       for (const test of spec.tests ?? []) {
         if (test.status !== 'skipped') continue;
-        const notes = (test.annotations ?? []).filter((a) => a.type === 'skip' && a.description);
+        const notes = (test.annotations ?? []).filter(
+          (a) => (a.type === 'skip' || a.type === 'fixme') && a.description,
+        );
         skipped.push({
           title: [...titles, spec.title].join(' › '),
           reason: notes.map((a) => a.description).join('; '),

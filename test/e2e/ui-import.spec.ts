@@ -8,13 +8,24 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { test as base } from '@playwright/test';
-import { DEMO_SOURCE, TINY_BUNDLE, dropFile, expect, freshDir, serveLibrary, shot, type UiHost } from './ui-fixtures';
+import {
+  DEMO_SOURCE,
+  TINY_BUNDLE,
+  dropFile,
+  ensureDemoSource,
+  expect,
+  freshDir,
+  serveLibrary,
+  shot,
+  type UiHost,
+} from './ui-fixtures';
 
 const test = base.extend<{ emptyHost: UiHost & { source: string } }>({
   emptyHost: async ({}, use) => {
     const root = freshDir('ui-import');
     const source = path.join(root, 'photos');
     mkdirSync(path.join(source, 'trip'), { recursive: true });
+    ensureDemoSource(); // a clean clone has no data/ yet: build the demo photos from the installed packages
     const animals = path.join(DEMO_SOURCE, 'images', 'gcompris');
     const original = path.join(animals, 'explore_world_animals-bison.jpg');
     const others = readdirSync(animals).filter((f) => f.startsWith('explore_') && !original.endsWith(f));
