@@ -6,46 +6,36 @@
  * 14 emoji from the installed emoji-datasource-google package, four with swapped captions, scored with the tiny
  * random-weight bundle (plumbing: the order is the bundle's, not a semantic claim).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { curationFor } from '../../main/engine/curate/library-curation';
 import { ImportSession } from '../../main/engine/ingest/import-session';
-import { projectRoot } from '../../main/project-paths';
-import { expect, freshDir, serveLibrary, shot, test, TINY_BUNDLE, type UiHost } from './ui-fixtures';
-
-const EMOJI = path.join(projectRoot, 'node_modules', 'emoji-datasource-google');
+import {
+  expect,
+  freshDir,
+  serveLibrary,
+  shot,
+  test,
+  TINY_BUNDLE,
+  type UiHost,
+  writeFoodEmojiPairs,
+} from './ui-fixtures';
 
 async function buildReviewLibrary(dir: string): Promise<string> {
-  const all = JSON.parse(readFileSync(path.join(EMOJI, 'emoji.json'), 'utf8')) as Array<{
-    name: string | null;
-    image: string;
-    category: string;
-    sort_order: number;
-  }>;
-  const food = all
-    .filter((e) => e.category === 'Food & Drink' && e.name)
-    .sort((a, b) => a.sort_order - b.sort_order)
-    .slice(0, 14);
-  mkdirSync(path.join(dir, 'data', 'images'), { recursive: true });
-  const captions = food.map((e) => e.name!.toLowerCase());
   // Four swapped captions (a cyclic shift among pairs 2, 5, 8, 11), as datasets.md's swap noise does.
-  const swapped = [...captions];
-  const at = (i: number): string => {
-    const caption = captions[i];
-    if (caption === undefined) throw new Error(`the fixture needs at least 12 food emoji, found ${captions.length}`);
-    return caption;
-  };
-  [swapped[2], swapped[5], swapped[8], swapped[11]] = [at(5), at(8), at(11), at(2)];
-  const lines = food.map((e, i) => {
-    copyFileSync(path.join(EMOJI, 'img', 'google', '64', e.image), path.join(dir, 'data', 'images', e.image));
-    return JSON.stringify({ image: `images/${e.image}`, caption: swapped[i] });
+  const pairs = writeFoodEmojiPairs(dir, 14, (names) => {
+    const takeFrom = new Map([
+      [2, 5],
+      [5, 8],
+      [8, 11],
+      [11, 2],
+    ]);
+    return names.map((name, i) => [names[takeFrom.get(i) ?? i] ?? name]);
   });
-  writeFileSync(path.join(dir, 'data', 'pairs.jsonl'), lines.join('\n'));
   const lib = path.join(dir, 'lib');
   const session = await ImportSession.open({ library: lib, bundleDir: TINY_BUNDLE });
   try {
-    const s = await session.ingest.finished(session.ingest.importPairs(path.join(dir, 'data', 'pairs.jsonl')));
+    const s = await session.ingest.finished(session.ingest.importPairs(pairs));
     if (s.pairsImported !== 14) throw new Error(`expected 14 pairs, got ${s.pairsImported}`);
     const job = (await curationFor(session)).ensureScored();
     if (job === null || (await session.ingest.runner.wait(job)).state !== 'done') throw new Error('scoring failed');

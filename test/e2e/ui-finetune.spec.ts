@@ -6,39 +6,25 @@
  * installed emoji-datasource-google package with two captions each, embedded with the tiny random-weight bundle
  * (plumbing: the recall figures are chance level, not a claim about fine-tuning).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImportSession } from '../../main/engine/ingest/import-session';
-import { projectRoot } from '../../main/project-paths';
-import { expect, freshDir, serveLibrary, shot, test, TINY_BUNDLE, type UiHost } from './ui-fixtures';
-
-const EMOJI = path.join(projectRoot, 'node_modules', 'emoji-datasource-google');
+import {
+  expect,
+  freshDir,
+  serveLibrary,
+  shot,
+  test,
+  TINY_BUNDLE,
+  type UiHost,
+  writeFoodEmojiPairs,
+} from './ui-fixtures';
 
 async function buildLibrary(dir: string): Promise<string> {
-  const all = JSON.parse(readFileSync(path.join(EMOJI, 'emoji.json'), 'utf8')) as Array<{
-    name: string | null;
-    image: string;
-    category: string;
-    sort_order: number;
-  }>;
-  const food = all
-    .filter((e) => e.category === 'Food & Drink' && e.name)
-    .sort((a, b) => a.sort_order - b.sort_order)
-    .slice(0, 20);
-  mkdirSync(path.join(dir, 'data', 'images'), { recursive: true });
-  const lines = food.flatMap((e) => {
-    copyFileSync(path.join(EMOJI, 'img', 'google', '64', e.image), path.join(dir, 'data', 'images', e.image));
-    const name = e.name!.toLowerCase();
-    return [
-      JSON.stringify({ image: `images/${e.image}`, caption: name }),
-      JSON.stringify({ image: `images/${e.image}`, caption: `an emoji of ${name}` }),
-    ];
-  });
-  writeFileSync(path.join(dir, 'data', 'pairs.jsonl'), lines.join('\n'));
+  const pairs = writeFoodEmojiPairs(dir, 20, (names) => names.map((name) => [name, `an emoji of ${name}`]));
   const lib = path.join(dir, 'lib');
   const session = await ImportSession.open({ library: lib, bundleDir: TINY_BUNDLE });
   try {
-    const s = await session.ingest.finished(session.ingest.importPairs(path.join(dir, 'data', 'pairs.jsonl')));
+    const s = await session.ingest.finished(session.ingest.importPairs(pairs));
     if (s.pairsImported !== 40) throw new Error(`expected 40 pairs, got ${s.pairsImported}`);
   } finally {
     await session.close();

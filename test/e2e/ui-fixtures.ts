@@ -5,7 +5,7 @@
  * by the browser host exactly as `pairscope serve --library L --model M` serves it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { ImportSession } from '../../main/engine/ingest/import-session';
@@ -37,6 +37,36 @@ export async function buildDemoLibrary(library: string, bundleDir: string): Prom
   } finally {
     await session.close();
   }
+}
+
+const EMOJI = path.join(projectRoot, 'node_modules', 'emoji-datasource-google');
+
+/**
+ * Writes a pairs file of the first `count` Food & Drink emoji of the installed emoji-datasource-google package
+ * (64 px PNGs copied into dir/data/images) with the captions `captionsFor(names)` gives for each image, and
+ * returns its path. Used by the e2e tests that need a small paired library they made themselves.
+ */
+export function writeFoodEmojiPairs(dir: string, count: number, captionsFor: (names: string[]) => string[][]): string {
+  const all = JSON.parse(readFileSync(path.join(EMOJI, 'emoji.json'), 'utf8')) as Array<{
+    name: string | null;
+    image: string;
+    category: string;
+    sort_order: number;
+  }>;
+  const food = all
+    .filter((e) => e.category === 'Food & Drink' && e.name)
+    .sort((a, b) => a.sort_order - b.sort_order)
+    .slice(0, count);
+  if (food.length < count) throw new Error(`the fixture needs ${count} food emoji, the package has ${food.length}`);
+  mkdirSync(path.join(dir, 'data', 'images'), { recursive: true });
+  const captions = captionsFor(food.map((e) => e.name!.toLowerCase()));
+  const lines = food.flatMap((e, i) => {
+    copyFileSync(path.join(EMOJI, 'img', 'google', '64', e.image), path.join(dir, 'data', 'images', e.image));
+    return (captions[i] ?? []).map((caption) => JSON.stringify({ image: `images/${e.image}`, caption }));
+  });
+  const file = path.join(dir, 'data', 'pairs.jsonl');
+  writeFileSync(file, lines.join('\n'));
+  return file;
 }
 
 export interface UiHost {
