@@ -18,7 +18,14 @@ const noElectron = {
   group: ['electron', 'electron/*'],
   message: 'only main/index.ts and preload/ may import electron.',
 };
-const commonFiles = ['main/api.ts', 'main/api-binding.ts', 'main/event-hub.ts', 'main/csp.ts', 'main/ipc-channels.ts'];
+const commonFiles = [
+  'main/api.ts',
+  'main/api/**/*.ts',
+  'main/api-binding.ts',
+  'main/event-hub.ts',
+  'main/csp.ts',
+  'main/ipc-channels.ts',
+];
 
 export default tseslint.config(
   {

@@ -19,6 +19,8 @@ describe('layering rules', () => {
     ['renderer/components/probe.ts', "import { EventHub } from '../../main/event-hub';"],
     ['main/api.ts', "import path from 'node:path';"],
     ['main/api.ts', "import { app } from 'electron';"],
+    ['main/api/search.ts', "import path from 'node:path';"],
+    ['main/api/search.ts', "import { LibrarySearch } from '../engine/search/library-search';"],
     ['main/engine/store/probe.ts', "import { app } from 'electron';"],
     ['main/engine/store/probe.ts', "import { startBrowserHost } from '../../server';"],
     ['main/server.ts', "import { BrowserWindow } from 'electron';"],
@@ -39,6 +41,7 @@ describe('layering rules', () => {
       "import { contextBridge } from 'electron';\nimport { IPC_CALL_CHANNEL } from '../main/ipc-channels';",
     ],
     ['main/api.ts', "import { z } from 'zod';"],
+    ['main/api/search.ts', "import { z } from 'zod';\nimport { queryTextSchema } from './values';"],
   ])('allows in %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });
