@@ -107,9 +107,10 @@ export class LibraryIngest {
 
   /**
    * What a composition root calls once after opening the library: jobs a crash or quit interrupted resume at
-   * their cursors, and (with `watch`) every folder imported before is watched again. Returns the resumed ids.
+   * their cursors, and (with `watch`) every folder imported before is watched again, except `skipRoots` (roots the
+   * person removed from the library in Settings). Returns the resumed ids.
    */
-  resume(options: { watch?: boolean } = {}): number[] {
+  resume(options: { watch?: boolean; skipRoots?: ReadonlySet<string> } = {}): number[] {
     const resumed = this.runner.resumeUnfinished();
     if (options.watch) {
       const roots = new Set(
@@ -118,7 +119,7 @@ export class LibraryIngest {
           .filter((j) => j.kind === 'import-folder')
           .map((j) => (j.params as FolderImportParams).root),
       );
-      for (const root of roots) if (existsSync(root)) this.watch(root);
+      for (const root of roots) if (existsSync(root) && !options.skipRoots?.has(root)) this.watch(root);
     }
     return resumed;
   }
@@ -146,6 +147,14 @@ export class LibraryIngest {
     });
     this.watchers.set(abs, watcher);
     return watcher;
+  }
+
+  /** Stops keeping `root` in sync (the library root was removed); false if it was not watched. */
+  unwatch(root: string): boolean {
+    const abs = resolve(root);
+    const watcher = this.watchers.get(abs);
+    watcher?.dispose();
+    return this.watchers.delete(abs);
   }
 
   /** The database file (and its -wal/-shm/.lock siblings, matched by prefix) and the cache folder. */

@@ -39,9 +39,17 @@ const ORDER_SQL: Record<BrowseOrder, string> = {
   path: 'm.path ASC',
 };
 
+/** What removing a library root takes out of the library (the files on disk are never touched). */
+export interface RootContents {
+  photos: number;
+  captions: number;
+  corrections: number;
+}
+
 /**
  * Reads of the photo-album UI (issue #8): paged, filtered media for the virtualised grid, the folder/root/
- * collection counts of the sidebar, and one photo's captions with their text vectors. Read-only.
+ * collection counts of the sidebar, and one photo's captions with their text vectors. The one write is
+ * `removeRoot` (Settings → library roots), done only after the person confirmed what `rootContents` counted.
  * Statements are prepared per filter shape and order, once (the SQL text depends only on which filters are set).
  */
 export class BrowseQueries {
@@ -55,6 +63,9 @@ export class BrowseQueries {
   private readonly imageVectorStmt;
   private readonly revisionStmt;
   private readonly byIdsStmt;
+  private readonly rootContentsStmt;
+  private readonly rootLabelsStmt;
+  private readonly removeRootStmt;
   private readonly idStmts = new Map<string, Database.Statement<unknown[], number>>();
 
   constructor(private readonly db: Database.Database) {
@@ -75,6 +86,19 @@ export class BrowseQueries {
              (SELECT c.current_text FROM captions c WHERE c.media_id = m.id ORDER BY c.id LIMIT 1) AS caption
       FROM media m WHERE m.id IN (SELECT value FROM json_each(?))`);
     this.revisionStmt = db.prepare<[], number>('SELECT total_changes()').pluck();
+    this.rootContentsStmt = db.prepare<{ root: string }, RootContents>(`
+      SELECT (SELECT count(*) FROM media WHERE root = @root) AS photos,
+             (SELECT count(*) FROM captions c JOIN media m ON m.id = c.media_id WHERE m.root = @root) AS captions,
+             (SELECT count(*) FROM corrections k JOIN captions c ON c.id = k.caption_id
+                JOIN media m ON m.id = c.media_id WHERE m.root = @root) AS corrections`);
+    this.rootLabelsStmt = db.prepare<{ root: string }, { label: number; modelVersionId: number; space: string }>(`
+      SELECT e.id AS label, e.model_version_id AS modelVersionId, e.space FROM embeddings e
+        JOIN media m ON m.id = e.media_id WHERE m.root = @root
+      UNION ALL
+      SELECT e.id, e.model_version_id, e.space FROM embeddings e
+        JOIN captions c ON c.id = e.caption_id JOIN media m ON m.id = c.media_id WHERE m.root = @root`);
+    // Captions, corrections, embeddings, features and pair scores go with their media row (ON DELETE CASCADE).
+    this.removeRootStmt = db.prepare<{ root: string }>('DELETE FROM media WHERE root = @root');
     this.imageVectorStmt = db.prepare<[number, number], { data: Buffer }>(
       'SELECT data FROM embeddings WHERE model_version_id = ? AND media_id = ?',
     );
@@ -174,5 +198,22 @@ export class BrowseQueries {
   imageVector(modelVersionId: number, mediaId: number): Float32Array | null {
     const r = this.imageVectorStmt.get(modelVersionId, mediaId);
     return r ? blobToVector(r.data) : null;
+  }
+
+  /** What `removeRoot(root)` would take out of the library. */
+  rootContents(root: string): RootContents {
+    return this.rootContentsStmt.get({ root }) ?? { photos: 0, captions: 0, corrections: 0 };
+  }
+
+  /**
+   * Deletes every media row imported under `root` with its captions, corrections and vectors, in one
+   * transaction; returns the vector labels that went, so the caller marks them deleted in the open indexes.
+   */
+  removeRoot(root: string): Array<{ label: number; modelVersionId: number; space: string }> {
+    return this.db.transaction(() => {
+      const labels = this.rootLabelsStmt.all({ root });
+      this.removeRootStmt.run({ root });
+      return labels;
+    })();
   }
 }
