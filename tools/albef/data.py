@@ -7,7 +7,9 @@ at 128 px), because PNG decoding per step would cost more than the small model's
 Transforms (spec §1.7): test = bicubic squash to R×R; train = RandomResizedCrop(R, scale=(0.5, 1), bicubic)
 + horizontal flip with p=0.5, no colour jitter or RandAugment (colour carries the signal for emoji). The flip
 is skipped for captions that name a direction ("left", "right", …): flipping "left arrow" would turn a
-correct pair into a wrong one.
+correct pair into a wrong one. `photometric=True` (train.py --photometric) adds hue-preserving changes —
+brightness, contrast, saturation, blur — because the default model's test style (Fluent 3D: shading, soft
+edges) differs from the flat training styles in exactly those respects; hue is never touched ("red apple").
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 import torch
-from PIL import Image, ImageFile
+from PIL import Image, ImageEnhance, ImageFile, ImageFilter
 
 ImageFile.LOAD_TRUNCATED_IMAGES = True
 
@@ -101,11 +103,25 @@ def random_resized_crop_box(w: int, h: int, rng: random.Random, scale=(0.5, 1.0)
     return (w - cw) // 2, (h - ch) // 2, cw, ch
 
 
-def train_transform(im: Image.Image, res: int, rng: random.Random, allow_flip: bool) -> torch.Tensor:
+def photometric_jitter(im: Image.Image, rng: random.Random) -> Image.Image:
+    """Hue-preserving jitter: each of brightness / contrast / saturation with p=0.5 by a factor in [0.7, 1.3],
+    then a Gaussian blur (radius 0.3–1.2 px) with p=0.3."""
+    for enhance in (ImageEnhance.Brightness, ImageEnhance.Contrast, ImageEnhance.Color):
+        if rng.random() < 0.5:
+            im = enhance(im).enhance(rng.uniform(0.7, 1.3))
+    if rng.random() < 0.3:
+        im = im.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2)))
+    return im
+
+
+def train_transform(im: Image.Image, res: int, rng: random.Random, allow_flip: bool,
+                    photometric: bool = False) -> torch.Tensor:
     x, y, cw, ch = random_resized_crop_box(im.width, im.height, rng)
     out = im.resize((res, res), Image.BICUBIC, box=(x, y, x + cw, y + ch))
     if allow_flip and rng.random() < 0.5:
         out = out.transpose(Image.FLIP_LEFT_RIGHT)
+    if photometric:
+        out = photometric_jitter(out, rng)
     return to_tensor(out)
 
 
@@ -116,8 +132,10 @@ def is_directional(caption: str) -> bool:
 class TrainSet:
     """Pairs with their images in memory; `caption_mode` picks the caption per draw (label / tags / both)."""
 
-    def __init__(self, pairs: List[Pair], res: int, seed: int = 0, p_label: float = 0.5, p_tags: float = 0.25) -> None:
+    def __init__(self, pairs: List[Pair], res: int, seed: int = 0, p_label: float = 0.5, p_tags: float = 0.25,
+                 photometric: bool = False) -> None:
         self.pairs = pairs
+        self.photometric = photometric
         self.res = res
         self.images = [load_rgb(p.image_path) for p in pairs]
         concepts = sorted({p.concept for p in pairs})
@@ -142,7 +160,7 @@ class TrainSet:
             p = self.pairs[i]
             cap = self.caption_for(p)
             flip_ok = not is_directional(p.caption) and not is_directional(p.tags)
-            imgs.append(train_transform(self.images[i], self.res, self.rng, flip_ok))
+            imgs.append(train_transform(self.images[i], self.res, self.rng, flip_ok, self.photometric))
             caps.append(cap)
             idx.append(self.concept_index[p.concept])
         return torch.stack(imgs), caps, torch.tensor(idx, dtype=torch.long)

@@ -99,6 +99,8 @@ def main(argv=None) -> int:
     ap.add_argument("--mlm-rows", type=int, default=0, help="MLM on the first N pairs of a batch (0 = all)")
     ap.add_argument("--train-max-length", type=int, default=20, help="token cap for training captions")
     ap.add_argument("--p-label", type=float, default=0.6, help="probability of the label caption (else tags)")
+    ap.add_argument("--photometric", action="store_true",
+                    help="hue-preserving brightness/contrast/saturation/blur jitter on training images (data.py)")
     ap.add_argument("--ckpt-minutes", type=float, default=5)
     ap.add_argument("--eval-every", type=int, default=0, help="steps between quick evals (0: each epoch)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (pilot)")
@@ -131,7 +133,7 @@ def main(argv=None) -> int:
     special = {"pad": tok.pad_id, "cls": tok.cls_id, "mask": tok.mask_id}
 
     t_load = time.time()
-    ds = TrainSet(pairs, a.res, seed=a.seed, p_label=a.p_label, p_tags=1.0 - a.p_label)
+    ds = TrainSet(pairs, a.res, seed=a.seed, p_label=a.p_label, p_tags=1.0 - a.p_label, photometric=a.photometric)
     print(f"{len(ds)} training pairs, {len(ds.concept_index)} concepts, vocab {a.vocab_size}, "
           f"images loaded in {time.time() - t_load:.1f}s", flush=True)
     evals = []

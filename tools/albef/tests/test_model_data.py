@@ -68,3 +68,22 @@ def test_train_batches_carry_concept_indices_and_drop_the_last_partial_batch(tmp
     assert tuple(img.shape) == (3, 3, 32, 32)
     assert idx.tolist() == [0, 0, 1]
     assert caps[0] == "red apple"
+
+
+def test_photometric_jitter_changes_brightness_or_sharpness_but_never_the_hue():
+    # Half red, half blue: after any jitter the red half must stay red-dominant and the blue half blue-dominant,
+    # because captions name colours ("red apple") and the jitter is meant to be hue-preserving.
+    im = Image.new("RGB", (32, 32), (220, 30, 30))
+    im.paste((30, 30, 220), (16, 0, 32, 32))
+    changed = 0
+    for seed in range(40):
+        out = albef_data.photometric_jitter(im, random.Random(seed))
+        assert out.size == im.size
+        r = out.getpixel((4, 16))
+        b = out.getpixel((28, 16))
+        assert r[0] > r[1] and r[0] > r[2], (seed, r)
+        assert b[2] > b[0] and b[2] > b[1], (seed, b)
+        changed += out.tobytes() != im.tobytes()
+    assert changed >= 30  # p(no change) = 0.5^3 · 0.7 ≈ 0.09 per draw
+    a = albef_data.photometric_jitter(im, random.Random(7)).tobytes()
+    assert a == albef_data.photometric_jitter(im, random.Random(7)).tobytes()
