@@ -80,7 +80,9 @@ export async function buildExtraStyles(
   const rows: EmojiRecord[] = [...base];
   const counts: Record<string, { icons: number; joined: number; held_out: number; unjoined: number }> = {};
   for (const style of EXTRA_STYLES) {
-    const set = JSON.parse(readFileSync(join(packageDir(`@iconify-json/${style}`), 'icons.json'), 'utf8')) as IconifySet;
+    const set = JSON.parse(
+      readFileSync(join(packageDir(`@iconify-json/${style}`), 'icons.json'), 'utf8'),
+    ) as IconifySet;
     const srcDir = join(emojiDir, 'sources', style);
     mkdirSync(srcDir, { recursive: true });
     mkdirSync(join(emojiDir, 'images', style), { recursive: true });
