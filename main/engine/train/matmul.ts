@@ -1,13 +1,13 @@
 /**
  * Dense matrix products on row-major typed arrays — the only heavy arithmetic of the head trainer.
  *
- * Written as register-blocked scalar loops (V8 does not vectorise): each inner loop reuses every
- * load several times, which is what makes "10k cached pairs in about a minute" (DESIGN.md §7)
- * reachable on a laptop CPU without native code. Float64Array inputs are accepted so the gradient
- * tests can run the very same code in double precision.
+ * Float32 products of some size run on a WebAssembly SIMD kernel (simd-gemm.ts); the register-blocked
+ * scalar loops below serve float64 (the gradient tests run the very same layer code in double precision),
+ * tiny shapes, and runtimes without wasm SIMD. No native code either way.
  *
  * Example: `matMulABt(q, bank, logits, rows, cols, 256)` gives logits[r,c] = q[r,:]·bank[c,:].
  */
+import { SimdGemm } from './simd-gemm';
 
 /** A row-major matrix buffer; Float64Array only in gradient checks. */
 export type Vec = Float32Array | Float64Array;
@@ -17,11 +17,35 @@ export function zerosLike(like: Vec, length: number): Vec {
   return like instanceof Float64Array ? new Float64Array(length) : new Float32Array(length);
 }
 
+/** Below this many multiply-adds the copies into wasm memory cost more than the scalar loop saves. */
+const SIMD_MIN_MACS = 16_384;
+
 /**
  * C[m,n] (+)= A[m,k] · B[n,k]ᵀ  (dot products of rows; logits, linear layers y = x·Wᵀ).
- * Blocked 2 rows of A × 4 rows of B: 8 accumulators share 6 loads per step of k.
+ * All-float32 products of some size go to the WebAssembly SIMD kernel (simd-gemm.ts, ~10× faster here);
+ * the rest (float64 gradient checks, tiny shapes, no wasm SIMD) run the scalar loop below.
  */
 export function matMulABt(a: Vec, b: Vec, c: Vec, m: number, n: number, k: number, accumulate = false): void {
+  if (
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    c instanceof Float32Array &&
+    m * n * k >= SIMD_MIN_MACS
+  ) {
+    const simd = SimdGemm.shared();
+    if (simd) {
+      simd.abt(a, b, c, m, n, k, accumulate);
+      return;
+    }
+  }
+  matMulABtScalar(a, b, c, m, n, k, accumulate);
+}
+
+/**
+ * The scalar kernel, in float64 arithmetic: blocked 2 rows of A × 4 rows of B, 8 accumulators share 6 loads
+ * per step of k (V8 does not vectorise JS).
+ */
+export function matMulABtScalar(a: Vec, b: Vec, c: Vec, m: number, n: number, k: number, accumulate = false): void {
   const n4 = n - (n % 4);
   let i = 0;
   for (; i + 1 < m; i += 2) {
