@@ -20,8 +20,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { applyCombiner, COMBINER_FEATURES } from '../../main/engine/curate/noise-combiner';
 import { combineNoise, noiseParts, NOISE_WEIGHTS } from '../../main/engine/curate/noise-score';
-import { pairEvidence, type EvidenceMatrix } from '../../main/engine/curate/pair-evidence';
+import { pairEvidence, type EvidenceMatrix, type EvidencePair } from '../../main/engine/curate/pair-evidence';
+import { fitSelfSupervised, planSelfSupervision } from '../../main/engine/curate/self-supervised-combiner';
 import { Embedder } from '../../main/engine/model/embedder';
 import { projectRows } from '../../main/engine/train/heads';
 import { parseHeadsFile } from '../../main/engine/train/heads-file';
@@ -70,13 +72,46 @@ log(
   `bundle ${manifest.name} (${bundleDir}), τ=${temp}, momentum heads ${heads.momentum === heads.heads ? 'absent' : 'present'}`,
 );
 
-// Images: embedding, CLS and — while the tokens are in memory — ITM logits for each caption any variant pairs it with.
+// Captions first: the self-supervised plan of each variant (which injected captions need ITM) needs their embeddings.
+const allTexts = [...new Set(variants.flatMap((v) => v.rows.map((r) => r.caption)))];
+const textRes = await embedder.embedTexts(allTexts);
+const textVec = new Map<string, { emb: Float32Array; cls: Float32Array }>();
+textRes.forEach((r, i) => {
+  if (!r.ok) throw new Error(`caption "${allTexts[i]}": ${r.error.message}`);
+  textVec.set(allTexts[i]!, { emb: r.value.emb, cls: r.value.cls });
+});
 const imagePaths = [...new Set(variants.flatMap((v) => v.rows.map((r) => r.image)))];
-const captionsOfImage = new Map<string, Set<string>>();
-for (const v of variants)
-  for (const r of v.rows) captionsOfImage.set(r.image, (captionsOfImage.get(r.image) ?? new Set()).add(r.caption));
 const imageRow = new Map(imagePaths.map((p, i) => [p, i]));
 const E = manifest.architecture.embed_dim;
+const W = manifest.architecture.text_width;
+const prepared = variants.map((v) => {
+  const texts = [...new Set(v.rows.map((r) => r.caption))];
+  const textRow = new Map(texts.map((t, i) => [t, i]));
+  const tEmb = new Float32Array(texts.length * E);
+  const tCls = new Float32Array(texts.length * W);
+  texts.forEach((t, i) => {
+    tEmb.set(textVec.get(t)!.emb, i * E);
+    tCls.set(textVec.get(t)!.cls, i * W);
+  });
+  const textM: EvidenceMatrix = {
+    emb: tEmb,
+    memb: projectRows(heads.momentum.text, tCls, texts.length),
+    count: texts.length,
+    dim: E,
+  };
+  const pairs = v.rows.map((r) => ({ imageRow: imageRow.get(r.image)!, textRow: textRow.get(r.caption)! }));
+  // Synthetic mismatches of the variant's own pairs (no noise label is read): the combiner's training data.
+  const plan = planSelfSupervision(pairs, textM);
+  return { v, texts, textM, pairs, plan };
+});
+
+// Images: embedding, CLS and — while the tokens are in memory — ITM logits for each caption any variant pairs it
+// with, and for the captions the self-supervised plans inject.
+const captionsOfImage = new Map<string, Set<string>>();
+const wantItm = (image: string, caption: string) =>
+  captionsOfImage.set(image, (captionsOfImage.get(image) ?? new Set()).add(caption));
+for (const v of variants) for (const r of v.rows) wantItm(r.image, r.caption);
+for (const p of prepared) for (const x of p.plan?.extraItm ?? []) wantItm(imagePaths[x.imageRow]!, p.texts[x.textRow]!);
 const imgEmb = new Float32Array(imagePaths.length * E);
 const imgCls = new Float32Array(imagePaths.length * manifest.architecture.vision_width);
 const itm = new Map<string, [number, number]>(); // `${image}\0${caption}` → logits
@@ -103,13 +138,6 @@ for (let i = 0; i < imagePaths.length; i += CHUNK) {
 const imageSeconds = (performance.now() - t0) / 1000;
 const imgMomentum = projectRows(heads.momentum.vision, imgCls, imagePaths.length);
 
-const allTexts = [...new Set(variants.flatMap((v) => v.rows.map((r) => r.caption)))];
-const textRes = await embedder.embedTexts(allTexts);
-const textVec = new Map<string, { emb: Float32Array; cls: Float32Array }>();
-textRes.forEach((r, i) => {
-  if (!r.ok) throw new Error(`caption "${allTexts[i]}": ${r.error.message}`);
-  textVec.set(allTexts[i]!, { emb: r.value.emb, cls: r.value.cls });
-});
 log(
   `encoded ${imagePaths.length} images (${itm.size} ITM pairs) in ${imageSeconds.toFixed(1)} s, ${allTexts.length} captions`,
 );
@@ -143,32 +171,14 @@ const CURVE_STRIDE = 10;
 const thin = (c: number[]) => c.filter((_, i) => i % CURVE_STRIDE === 0 || i === c.length - 1);
 const RANDOM_SEED = 7919;
 const results = [];
-for (const v of variants) {
-  const texts = [...new Set(v.rows.map((r) => r.caption))];
-  const textRow = new Map(texts.map((t, i) => [t, i]));
-  const W = manifest.architecture.text_width;
-  const tEmb = new Float32Array(texts.length * E);
-  const tCls = new Float32Array(texts.length * W);
-  texts.forEach((t, i) => {
-    tEmb.set(textVec.get(t)!.emb, i * E);
-    tCls.set(textVec.get(t)!.cls, i * W);
-  });
-  const images: EvidenceMatrix = { emb: imgEmb, memb: imgMomentum, count: imagePaths.length, dim: E };
-  const textM: EvidenceMatrix = {
-    emb: tEmb,
-    memb: projectRows(heads.momentum.text, tCls, texts.length),
-    count: texts.length,
-    dim: E,
-  };
+const images: EvidenceMatrix = { emb: imgEmb, memb: imgMomentum, count: imagePaths.length, dim: E };
+for (const { v, texts, textM, pairs, plan } of prepared) {
   const t1 = performance.now();
-  const ev = await pairEvidence(
-    images,
-    textM,
-    v.rows.map((r) => ({ imageRow: imageRow.get(r.image)!, textRow: textRow.get(r.caption)! })),
-    { temp },
-  );
-  const parts = v.rows.map((r, k) => {
-    const l = itm.get(`${r.image}\0${r.caption}`);
+  const ev = await pairEvidence(images, textM, pairs, { temp });
+  const itmAt = (p: EvidencePair): [number, number] | null =>
+    itm.get(`${imagePaths[p.imageRow]}\0${texts[p.textRow]}`) ?? null;
+  const parts = pairs.map((p, k) => {
+    const l = itmAt(p);
     return noiseParts({
       matchProbability: l ? 1 / (1 + Math.exp(l[0] - l[1])) : null,
       captionRank: ev[k]!.captionRank,
@@ -176,15 +186,21 @@ for (const v of variants) {
       pseudoTargetMass: ev[k]!.pseudoTargetMass,
       cosine: ev[k]!.cosine,
       ownCaptionLoss: ev[k]!.ownCaptionLoss,
+      captionMargin: ev[k]!.captionMargin,
+      imageMargin: ev[k]!.imageMargin,
     });
   });
-  const combined = combineNoise(parts);
+  // Ours = what the app stores (score-library.ts): weights fitted on this variant's own synthetic mismatches.
+  const combiner = plan ? await fitSelfSupervised({ plan, images, texts: textM, temp, itm: itmAt }) : null;
+  const fixed = combineNoise(parts);
+  const combined = combiner ? parts.map((p) => applyCombiner(combiner, p)) : fixed;
   const scored = parts.map((p, k) => ({ score: combined[k]!, parts: p }));
   const scoreSeconds = (performance.now() - t1) / 1000;
   const noisy = v.rows.map((r) => r.noisy);
   const k = noisy.filter(Boolean).length;
   const rankings: Record<string, number[]> = {
     ours: scored.map((s) => s.score),
+    'fixed weights (previous rule)': fixed,
     cosine: scored.map((s) => -s.parts.cosine),
     'CL loss': scored.map((s) => s.parts.ownCaptionLoss),
     'CL per-class threshold': perClassThreshold(v.rows, scored),
@@ -195,8 +211,10 @@ for (const v of variants) {
     }),
     'momentum only': scored.map((s) => -s.parts.pseudoTargetMass),
     'ranks only': scored.map((s) => s.parts.captionRankPart + s.parts.imageRankPart),
+    'margins only': scored.map((s) => -(s.parts.captionMargin + s.parts.imageMargin)),
   };
   if (values['no-itm']) delete rankings['ITM only'];
+  const oursPlan = plan ? 'learned' : 'fixed (library too small to fit)';
   const methods = Object.fromEntries(
     Object.entries(rankings).map(([name, s]) => {
       const curve = reviewCurve(suspicionOrder(s), noisy);
@@ -236,10 +254,12 @@ for (const v of variants) {
       expectedAt: REVIEW_AT.map((n) => Math.min(n, v.rows.length) * (k / v.rows.length)),
     },
     suggestionHit: { at1: hit1 / k, at5: hit5 / k },
+    ours: oursPlan,
+    combiner,
     scoreSeconds,
   });
   log(
-    `${v.name}: ours AUROC ${methods.ours!.auroc.toFixed(3)}, cosine ${methods.cosine!.auroc.toFixed(3)}, CL ${methods['CL loss']!.auroc.toFixed(3)} (${scoreSeconds.toFixed(2)} s)`,
+    `${v.name}: ours (${oursPlan}, synthetic held-out AUROC ${combiner?.fit.heldOutAuroc?.toFixed(3) ?? '—'}) AUROC ${methods.ours!.auroc.toFixed(3)}, cosine ${methods.cosine!.auroc.toFixed(3)}, CL ${methods['CL loss']!.auroc.toFixed(3)} (${scoreSeconds.toFixed(2)} s)`,
   );
 }
 await embedder.dispose();
@@ -278,8 +298,16 @@ const lines = [
   '| --- | --- | --- | --- |',
   ...results.flatMap((r) =>
     Object.entries(r.methods)
-      .filter(([n]) => n.endsWith('only') || n === 'CL per-class threshold')
+      .filter(([n]) => !['ours', 'cosine', 'CL loss'].includes(n))
       .map(([n, m]) => `| ${r.variant} | ${n} | ${f3(m.auroc)} | ${f3(m.precisionAtRate)} |`),
+  ),
+  '',
+  `| variant | held-out AUROC on synthetic mismatches | ${COMBINER_FEATURES.join(' | ')} |`,
+  `| --- | --- | ${COMBINER_FEATURES.map(() => '---').join(' | ')} |`,
+  ...results.map((r) =>
+    r.combiner
+      ? `| ${r.variant} | ${r.combiner.fit.heldOutAuroc?.toFixed(3) ?? '—'} | ${r.combiner.weights.map((w) => w.toFixed(2)).join(' | ')} |`
+      : `| ${r.variant} | fixed rule | ${COMBINER_FEATURES.map(() => '—').join(' | ')} |`,
   ),
   '',
   `| variant | noisy pairs fixed after reviewing N = ${REVIEW_AT.join(' / ')} (ours) | cosine order | CL-loss order | random order (seed ${RANDOM_SEED}) | random, expected |`,

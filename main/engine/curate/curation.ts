@@ -94,8 +94,13 @@ export class Curation {
         },
       });
       ctx.commit(total, () => {
-        storeScores(store, modelVersionId, r.scored);
-        return JSON.stringify({ scored: r.scored.length, skipped: r.skipped });
+        storeScores(store, modelVersionId, r.scored, r.combiner);
+        return JSON.stringify({
+          scored: r.scored.length,
+          skipped: r.skipped,
+          combiner: r.combiner ? 'learned' : 'fixed',
+          heldOutAuroc: r.combiner?.fit.heldOutAuroc ?? null,
+        });
       });
     });
   }

@@ -35,6 +35,10 @@ export interface NoiseEvidence {
   cosine: number;
   /** Cross-entropy of the own caption under the student's softmax over the candidates (confident-learning baseline). */
   ownCaptionLoss: number;
+  /** Own cosine minus the best competing caption's (pair-evidence.ts); the CL-style margin, image → text. */
+  captionMargin: number;
+  /** Own cosine minus the best competing image's, text → image. */
+  imageMargin: number;
 }
 
 export interface NoiseParts extends NoiseEvidence {

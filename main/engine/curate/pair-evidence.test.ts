@@ -35,6 +35,13 @@ describe('pair evidence over the library', () => {
     expect(ev[0]!.ownCaptionLoss).toBeCloseTo(Math.log(z) - 1, 6);
   });
 
+  it('gives the margin of the own caption over the best competing caption, and of the image over the best image', () => {
+    expect(ev[0]!.captionMargin).toBeCloseTo(0.4, 6); // A: a (1) vs c (0.6)
+    expect(ev[1]!.captionMargin).toBeCloseTo(-0.2, 6); // B: c (0.8) vs b (1)
+    expect(ev[0]!.imageMargin).toBeCloseTo(0.4, 6); // a: A (1) vs C (0.6)
+    expect(ev[1]!.imageMargin).toBeCloseTo(-0.2, 6); // c: B (0.8) vs C (1)
+  });
+
   it('suggests the other captions by pseudo-target probability and the caption’s other images by cosine', () => {
     const zB = Math.exp(0) + Math.exp(1) + Math.exp(0.8);
     expect(ev[1]!.captions.map((c) => c.textRow)).toEqual([1, 0]);
@@ -55,7 +62,16 @@ describe('pair evidence over the library', () => {
 
 describe('noise score rule', () => {
   const ev = (matchProbability: number | null, captionRank: number, imageRank: number, pseudoTargetMass: number) =>
-    noiseParts({ matchProbability, captionRank, imageRank, pseudoTargetMass, cosine: 0, ownCaptionLoss: 0 });
+    noiseParts({
+      matchProbability,
+      captionRank,
+      imageRank,
+      pseudoTargetMass,
+      cosine: 0,
+      ownCaptionLoss: 0,
+      captionMargin: 0,
+      imageMargin: 0,
+    });
 
   it('keeps each part as a suspicion in [0, 1]', () => {
     const p = ev(matchProbability(0, Math.log(3)), 2, 4, 0.2);

@@ -28,6 +28,13 @@ export interface PairEvidence {
   pseudoTargetMass: number;
   cosine: number;
   ownCaptionLoss: number;
+  /**
+   * Own cosine minus the best competing caption's cosine for the image (confident learning's margin on the
+   * image → text side; > 0 when the own caption wins). 0 when the library has no competing caption.
+   */
+  captionMargin: number;
+  /** Own cosine minus the best competing image's cosine for the caption (text → image side), 0 when none. */
+  imageMargin: number;
   /** Up to `top` text rows other than the own text, by pseudo-target probability. */
   captions: Array<{ textRow: number; probability: number }>;
   /** Up to `top` image rows other than the own image, by cosine to the own caption. */
@@ -77,11 +84,15 @@ export async function pairEvidence(
     pseudoTargetMass: 0,
     cosine: 0,
     ownCaptionLoss: 0,
+    captionMargin: 0,
+    imageMargin: 0,
     captions: [],
     images: [],
   }));
   // Best images per text, kept sorted descending; one spare so the own image can be dropped afterwards.
   const bestImages: Array<Array<{ imageRow: number; cosine: number }>> = Array.from({ length: T }, () => []);
+  // Best competing image per text (images that carry the text do not compete), for the text → image margin.
+  const bestCompetitor = new Float64Array(T).fill(-Infinity);
 
   const sims = new Float32Array(chunk * T);
   const msims = new Float32Array(chunk * T);
@@ -106,8 +117,14 @@ export async function pairEvidence(
           o.ownCaptionLoss = studentLse - row[own]! * invTemp;
           o.pseudoTargetMass = Math.exp(mrow[own]! * invTemp - momentumLse);
           let rank = 1;
-          for (let t = 0; t < T; t++) if (row[t]! > row[own]! && !textsOfImage[j]!.has(t)) rank++;
+          let best = -Infinity;
+          for (let t = 0; t < T; t++) {
+            if (textsOfImage[j]!.has(t)) continue;
+            if (row[t]! > row[own]!) rank++;
+            if (row[t]! > best) best = row[t]!;
+          }
           o.captionRank = rank;
+          o.captionMargin = best === -Infinity ? 0 : row[own]! - best;
           o.captions = ranked
             .filter((t) => t !== own)
             .slice(0, top)
@@ -122,11 +139,14 @@ export async function pairEvidence(
           insertSorted(best, { imageRow: j, cosine: s }, top + 1);
         const list = pairsOfText[t]!;
         if (list.length === 0 || imagesOfText[t]!.has(j)) continue;
+        if (s > bestCompetitor[t]!) bestCompetitor[t] = s;
         for (const k of list) if (s > ownSim[k]!) out[k]!.imageRank++;
       }
     }
   }
   pairs.forEach((p, k) => {
+    const competitor = bestCompetitor[p.textRow]!;
+    out[k]!.imageMargin = competitor === -Infinity ? 0 : ownSim[k]! - competitor;
     out[k]!.images = bestImages[p.textRow]!.filter((b) => b.imageRow !== p.imageRow).slice(0, top);
   });
   return out;

@@ -1,7 +1,9 @@
 /**
  * Scores every pair of a library for one model version (issue #9): stored embeddings (student ITC), momentum
  * embeddings from the stored CLS features through the momentum heads (spec §1.8), ITM p(match) through the fusion
- * graph, combined by noise-score.ts; writes the scores, their parts and the suggestions in one transaction.
+ * graph; the parts are combined by weights learned for this library and version from synthetic mismatches
+ * (self-supervised-combiner.ts; the fixed rule of noise-score.ts below MIN_PAIRS). Writes the scores, their parts,
+ * the suggestions and the fitted combiner in one transaction.
  *
  * Runs as the `curate-scores` job after a pairs import and whenever the model version changes (curation.ts).
  * Pairs whose image or caption has no stored embedding yet are left out and counted.
@@ -11,8 +13,10 @@
 import type { ProjectionHeads } from '../train/heads';
 import { projectRows } from '../train/heads';
 import type { LibraryStore } from '../store/library-store';
-import { combineNoise, noiseParts, type NoiseParts } from './noise-score';
-import { pairEvidence, type EvidenceMatrix } from './pair-evidence';
+import { applyCombiner, type NoiseCombiner } from './noise-combiner';
+import { combineNoise, NOISE_WEIGHTS, noiseParts, type NoiseParts } from './noise-score';
+import { pairEvidence, type EvidenceMatrix, type EvidencePair } from './pair-evidence';
+import { fitSelfSupervised, itmKey, planSelfSupervision } from './self-supervised-combiner';
 
 /** What the review queue shows as one-key fixes and context for a pair (stored as JSON with the score). */
 export interface PairSuggestions {
@@ -52,7 +56,9 @@ export interface ScoreLibraryResult {
   scored: ScoredPair[];
   /** Pairs without a stored image or caption embedding. */
   skipped: number;
-  seconds: { evidence: number; itm: number };
+  /** The weights learned for this library and version; null where it was too small and the fixed rule ran. */
+  combiner: NoiseCombiner | null;
+  seconds: { evidence: number; itm: number; fit: number };
 }
 
 function pack(vectors: Map<number, Float32Array>, ids: readonly number[]): { data: Float32Array; dim: number } {
@@ -91,21 +97,27 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
   const imageRowOf = new Map(imageIds.map((id, i) => [id, i]));
   const images = matrix(imageEmb, imageFeat, imageIds, momentum.vision);
   const texts = matrix(textEmb, textFeat, textRep, momentum.text);
-  const evidence = await pairEvidence(
-    images,
-    texts,
-    pairs.map((p) => ({ imageRow: imageRowOf.get(p.mediaId)!, textRow: textRowOf.get(p.text)! })),
-    { temp: momentum.temp[0]!, between: () => new Promise<void>((resolve) => setImmediate(resolve)) },
-  );
+  const rows = pairs.map((p) => ({ imageRow: imageRowOf.get(p.mediaId)!, textRow: textRowOf.get(p.text)! }));
+  const between = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const temp = momentum.temp[0]!;
+  const evidence = await pairEvidence(images, texts, rows, { temp, between });
+  // Synthetic mismatches of this library for the learned combiner (self-supervised-combiner.ts).
+  const plan = planSelfSupervision(rows, texts);
   const evidenceSeconds = (performance.now() - t0) / 1000;
 
   const t1 = performance.now();
-  const itm = input.itm ? await itmByCaption(input, pairs) : new Map<number, [number, number] | null>();
+  const pathOf = new Map(pairs.map((p) => [imageRowOf.get(p.mediaId)!, p.path]));
+  const itm = input.itm
+    ? await itmOfPairs(input, [...rows, ...(plan?.extraItm ?? [])], imageIds, pathOf, textOf)
+    : new Map<string, [number, number] | null>();
   const itmSeconds = (performance.now() - t1) / 1000;
+  const itmAt = (p: EvidencePair) => itm.get(itmKey(p)) ?? null;
 
-  const parts = pairs.map((p, k) => {
+  const t2 = performance.now();
+  const combiner = plan ? await fitSelfSupervised({ plan, images, texts, temp, itm: itmAt, between }) : null;
+  const parts = pairs.map((_, k) => {
     const e = evidence[k]!;
-    const logits = itm.get(p.captionId) ?? null;
+    const logits = itmAt(rows[k]!);
     return noiseParts({
       matchProbability: logits ? 1 / (1 + Math.exp(logits[0] - logits[1])) : null,
       captionRank: e.captionRank,
@@ -113,9 +125,12 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
       pseudoTargetMass: e.pseudoTargetMass,
       cosine: e.cosine,
       ownCaptionLoss: e.ownCaptionLoss,
+      captionMargin: e.captionMargin,
+      imageMargin: e.imageMargin,
     });
   });
-  const scores = combineNoise(parts);
+  const scores = combiner ? parts.map((p) => applyCombiner(combiner, p)) : combineNoise(parts);
+  const fitSeconds = (performance.now() - t2) / 1000;
   const scored = pairs.map((p, k): ScoredPair => {
     const e = evidence[k]!;
     return {
@@ -134,20 +149,41 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
       },
     };
   });
-  return { scored, skipped: all.length - pairs.length, seconds: { evidence: evidenceSeconds, itm: itmSeconds } };
+  return {
+    scored,
+    skipped: all.length - pairs.length,
+    combiner,
+    seconds: { evidence: evidenceSeconds, itm: itmSeconds, fit: fitSeconds },
+  };
 }
 
-export function storeScores(store: LibraryStore, modelVersionId: number, scored: readonly ScoredPair[]): void {
-  store.curation.replaceScores(
-    modelVersionId,
-    scored.map((s) => ({
-      captionId: s.captionId,
-      score: s.score,
-      partsJson: JSON.stringify(s.parts),
-      suggestionsJson: JSON.stringify(s.suggestions),
-      scoredText: s.text,
-    })),
-  );
+/** Settings key of the combiner that produced a model version's stored scores. */
+export const combinerKey = (modelVersionId: number): string => `curation.combiner.${modelVersionId}`;
+
+/** What produced the stored scores: the fitted combiner, or the fixed rule with its weights. */
+export type StoredCombiner = NoiseCombiner | { kind: 'fixed'; weights: typeof NOISE_WEIGHTS };
+
+/** Writes the scores and the combiner that made them in one transaction. */
+export function storeScores(
+  store: LibraryStore,
+  modelVersionId: number,
+  scored: readonly ScoredPair[],
+  combiner: NoiseCombiner | null = null,
+): void {
+  store.transaction(() => {
+    store.curation.replaceScores(
+      modelVersionId,
+      scored.map((s) => ({
+        captionId: s.captionId,
+        score: s.score,
+        partsJson: JSON.stringify(s.parts),
+        suggestionsJson: JSON.stringify(s.suggestions),
+        scoredText: s.text,
+      })),
+    );
+    const stored: StoredCombiner = combiner ?? { kind: 'fixed', weights: NOISE_WEIGHTS };
+    store.settings.set(combinerKey(modelVersionId), stored);
+  });
 }
 
 function matrix(
@@ -165,25 +201,36 @@ function matrix(
   return { emb: e.data, memb, count: ids.length, dim: e.dim };
 }
 
-async function itmByCaption(
+/** ITM logits of each (image row, text row) pair, one vision pass per image (its captions fused on its tokens). */
+async function itmOfPairs(
   input: ScoreLibraryInput,
-  pairs: ReadonlyArray<{ captionId: number; mediaId: number; path: string; text: string }>,
-): Promise<Map<number, [number, number] | null>> {
-  const byImage = new Map<number, { mediaId: number; path: string; texts: string[]; captionIds: number[] }>();
-  for (const p of pairs) {
-    const g = byImage.get(p.mediaId) ?? { mediaId: p.mediaId, path: p.path, texts: [], captionIds: [] };
-    g.texts.push(p.text);
-    g.captionIds.push(p.captionId);
-    byImage.set(p.mediaId, g);
+  wanted: readonly EvidencePair[],
+  imageIds: readonly number[],
+  pathOf: ReadonlyMap<number, string>,
+  textOf: readonly string[],
+): Promise<Map<string, [number, number] | null>> {
+  const byImage = new Map<number, number[]>();
+  for (const p of wanted) {
+    const list = byImage.get(p.imageRow) ?? [];
+    if (!list.includes(p.textRow)) list.push(p.textRow);
+    byImage.set(p.imageRow, list);
   }
-  const groups = [...byImage.values()];
-  const out = new Map<number, [number, number] | null>();
+  const groups = [...byImage.entries()];
+  const out = new Map<string, [number, number] | null>();
   const batch = input.itmBatch ?? 16;
   for (let i = 0; i < groups.length; i += batch) {
     if (input.signal?.aborted) throw Object.assign(new Error('scoring cancelled'), { code: 'CANCELLED' });
     const slice = groups.slice(i, i + batch);
-    const logits = await input.itm!(slice);
-    slice.forEach((g, j) => g.captionIds.forEach((id, k) => out.set(id, logits[j]?.[k] ?? null)));
+    const logits = await input.itm!(
+      slice.map(([row, textRows]) => ({
+        mediaId: imageIds[row]!,
+        path: pathOf.get(row)!,
+        texts: textRows.map((t) => textOf[t]!),
+      })),
+    );
+    slice.forEach(([row, textRows], j) =>
+      textRows.forEach((t, k) => out.set(itmKey({ imageRow: row, textRow: t }), logits[j]?.[k] ?? null)),
+    );
     input.onProgress?.(Math.min(i + batch, groups.length), groups.length);
   }
   return out;
