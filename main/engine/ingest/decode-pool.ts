@@ -6,6 +6,7 @@
  * @example const pool = new DecodePool(2); const r = await pool.prepare({ bytes, format, hash, spec, limits, thumbsRoot });
  */
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '../worker-entry';
 import type { PrepareImageRequest, PreparedImage } from './prepare-image';
 import type { PrepareReply, PrepareRequest } from './prepare-worker';
 
@@ -22,9 +23,8 @@ export class DecodePool {
   private disposed = false;
 
   constructor(readonly size: number) {
-    // From source (.ts under tsx/vitest) the worker needs the tsx loader; a build ships prepare-worker.js.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSource ? './prepare-worker.boot.mjs' : './prepare-worker.js', import.meta.url);
+    // Source (tsx boot file) or build (out/main/prepare-worker.js): see worker-entry.ts.
+    const entry = workerEntryUrl('prepare-worker');
     for (let i = 0; i < Math.max(1, size); i++) {
       const worker = new Worker(entry);
       worker.unref();

@@ -4,6 +4,7 @@
  * One owner per service; dispose() rejects what is still pending with EMBEDDER_DISPOSED.
  */
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '../worker-entry';
 import type {
   EmbedderSettings,
   EmbeddingApi,
@@ -47,9 +48,8 @@ export class EmbeddingService implements EmbeddingApi {
   }
 
   static async start(bundleDir: string, settings: Omit<EmbedderSettings, 'backend'> = {}): Promise<EmbeddingService> {
-    // From source (.ts under tsx/vitest) the worker needs the tsx loader; a build ships embedding-worker.js.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSource ? './embedding-worker.boot.mjs' : './embedding-worker.js', import.meta.url);
+    // Source (tsx boot file) or build (out/main/embedding-worker.js): see worker-entry.ts.
+    const entry = workerEntryUrl('embedding-worker');
     const worker = new Worker(entry, { workerData: { bundleDir, settings } satisfies WorkerInit });
     const ready = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', resolve);

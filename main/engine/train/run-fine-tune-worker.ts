@@ -3,7 +3,8 @@
  * it finished, failed or was cancelled. A TypeScript entry (tests, CLI under tsx) is started through a
  * two-line bootstrap that registers tsx's ESM loader inside the worker first — `execArgv: ['--import', 'tsx']`
  * alone did not reach the worker's entry module under Node 20 here ("Unknown file extension .ts").
- * A bundled build passes its compiled .js entry as `workerUrl` and gets a plain Worker.
+ * The default entry (worker-entry.ts) is its tsx boot file from source, or the bundled .js in a build; both get a
+ * plain Worker. A custom TypeScript `workerUrl` goes through the bootstrap below.
  *
  * Example:
  *   const result = await runFineTuneInWorker(input, { epochs: 5 }, { onProgress, signal });
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '../worker-entry';
 import type { FineTuneHooks, FineTuneInput, FineTuneProgress, FineTuneResult } from './fine-tune';
 import { FineTuneError, type FineTuneErrorCode } from './fine-tune-error';
 import type { FineTuneOptions } from './fine-tune-options';
@@ -22,7 +24,7 @@ type WorkerReply =
   | { type: 'error'; error: { code: FineTuneErrorCode; message: string } };
 
 export interface WorkerLaunch {
-  /** Worker entry; defaults to fine-tune-worker.ts beside this file. */
+  /** Worker entry; defaults to fine-tune-worker (worker-entry.ts). */
   workerUrl?: URL;
 }
 
@@ -47,7 +49,8 @@ export function runFineTuneInWorker(
   hooks: FineTuneHooks = {},
   launch: WorkerLaunch = {},
 ): Promise<FineTuneResult> {
-  const url = launch.workerUrl ?? new URL('./fine-tune-worker.ts', import.meta.url);
+  // Source (tsx boot file) or build (out/main/fine-tune-worker.js): see worker-entry.ts.
+  const url = launch.workerUrl ?? workerEntryUrl('fine-tune-worker');
   return new Promise<FineTuneResult>((resolve, reject) => {
     if (hooks.signal?.aborted) {
       reject(
