@@ -76,14 +76,24 @@ export interface CandidateLossResult {
   dTemp: number;
 }
 
-/** Softmax of a row in place over allowed columns (others must already be −Infinity); returns log Σ exp. */
-function logSumExp(row: Float64Array, n: number): number {
+/**
+ * Row softmax over the allowed columns (others must be −Infinity): writes p[j] (0 where not allowed) and
+ * returns log Σ exp(x), so log p[j] = x[j] − lse. One exp per column: nothing is exponentiated twice
+ * (profiled: the exps were a quarter of a step once the products ran on SIMD).
+ */
+function softmaxRow(x: Float64Array, p: Float64Array, n: number): number {
   let max = -Infinity;
-  for (let j = 0; j < n; j++) if (row[j]! > max) max = row[j]!;
+  for (let j = 0; j < n; j++) if (x[j]! > max) max = x[j]!;
   if (max === -Infinity) return -Infinity;
-  let s = 0;
-  for (let j = 0; j < n; j++) s += Math.exp(row[j]! - max);
-  return max + Math.log(s);
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    const v = x[j] === -Infinity ? 0 : Math.exp(x[j]! - max);
+    p[j] = v;
+    sum += v;
+  }
+  const inv = 1 / sum;
+  for (let j = 0; j < n; j++) p[j] = p[j]! * inv;
+  return max + Math.log(sum);
 }
 
 export function candidateLoss(rows: QueryRows, bank: CandidateBank, o: CandidateLossOptions): CandidateLossResult {
@@ -125,6 +135,9 @@ export function candidateLoss(rows: QueryRows, bank: CandidateBank, o: Candidate
   const s = new Float64Array(C);
   const t = new Float64Array(C);
   const b = new Float64Array(C);
+  const ps = new Float64Array(C);
+  const pt = new Float64Array(C);
+  const pb = new Float64Array(C);
   const w = rowsUsed > 0 ? o.scale / rowsUsed : 0;
   const invT = 1 / temp;
   const invTm = 1 / teacherTemp;
@@ -142,25 +155,24 @@ export function candidateLoss(rows: QueryRows, bank: CandidateBank, o: Candidate
       if (baseDots) b[j] = allowed ? baseDots[off + j]! * invTb : -Infinity;
       if (allowed && cg === g && bank.negativeOnly[j] === 0) positives++;
     }
-    const lseS = logSumExp(s, C);
+    const lseS = softmaxRow(s, ps, C);
     const alpha = rows.alpha[r]!;
-    const lseT = teacherDots && alpha > 0 ? logSumExp(t, C) : 0;
-    const lseB = baseDots ? logSumExp(b, C) : 0;
+    const useT = teacherDots !== null && alpha > 0;
+    if (useT) softmaxRow(t, pt, C);
+    const lseB = baseDots ? softmaxRow(b, pb, C) : 0;
     let rowItc = 0;
     let rowKd = 0;
     for (let j = 0; j < C; j++) {
       if (s[j] === -Infinity) continue;
       const logPs = s[j]! - lseS;
-      const ps = Math.exp(logPs);
       const hard = bank.group[j] === g && bank.negativeOnly[j] === 0 ? 1 / positives : 0;
-      const y = alpha > 0 ? alpha * Math.exp(t[j]! - lseT) + (1 - alpha) * hard : hard;
+      const y = useT ? alpha * pt[j]! + (1 - alpha) * hard : hard;
       rowItc -= y * logPs;
-      let gj = ps - y;
+      let gj = ps[j]! - y;
       if (baseDots) {
-        const logPb = b[j]! - lseB;
-        const pb = Math.exp(logPb);
-        if (pb > 0) rowKd += pb * (logPb - logPs);
-        gj += alphaKd * (ps - pb);
+        const pbj = pb[j]!;
+        if (pbj > 0) rowKd += pbj * (b[j]! - lseB - logPs);
+        gj += alphaKd * (ps[j]! - pbj);
       }
       gj *= w;
       grad[off + j] = gj;
