@@ -22,6 +22,13 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'jobs.cancel': () => ({ cancelled: false }),
     'library.overview': () => ({ libraryPath: '/lib', total: 0, roots: [], folders: [], collections: [], kinds: [] }),
     'media.list': () => ({ items: [], total: 0 }),
+    'media.items': () => ({ items: [] }),
+    'library.rootContents': () => {
+      throw new Error('not used');
+    },
+    'library.removeRoot': () => {
+      throw new Error('not used');
+    },
     'media.get': () => {
       throw new Error('not used');
     },
@@ -29,6 +36,9 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'searches.save': () => ({ searches: [] }),
     'searches.remove': () => ({ searches: [] }),
     'settings.get': () => {
+      throw new Error('not used');
+    },
+    'settings.set': () => {
       throw new Error('not used');
     },
     'review.queue': () => ({ items: [], total: 0, scored: 0, pairs: 0, scoring: false }),

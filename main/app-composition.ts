@@ -14,6 +14,8 @@ export interface AppCompositionOptions {
   libraryPath: string | null;
   /** Model bundle the library is opened with. */
   bundleDir: string;
+  /** The bundle was named by the person (`--model`): it wins over a bundle chosen in Settings (issue #8). */
+  bundleFromCommandLine?: boolean;
 }
 
 export interface AppComposition {
@@ -40,6 +42,7 @@ export async function openAppComposition(options: AppCompositionOptions): Promis
       ).openLibrary({
         library: options.libraryPath,
         bundleDir: options.bundleDir,
+        bundleFromCommandLine: options.bundleFromCommandLine ?? false,
         onProgress: (p) => events.emit('job.progress', p),
         onFineTune: (u) => events.emit('finetune.progress', u),
       })
@@ -48,6 +51,7 @@ export async function openAppComposition(options: AppCompositionOptions): Promis
     ctx.search = { query: (request) => library.versions.search(request) };
     ctx.ingest = library.session.ingest;
     ctx.catalog = library.catalog;
+    ctx.settings = library.settings;
     ctx.curation = library.curation;
     ctx.versions = library.versions;
   }

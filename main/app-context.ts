@@ -6,6 +6,7 @@
 import type { SearchRequest, SearchResult } from './engine/search/search-request';
 import type { LibraryIngest } from './engine/ingest/library-ingest';
 import type { Curation } from './engine/curate/curation';
+import type { LibrarySettings } from './engine/library/library-settings';
 import type { MediaCatalog } from './engine/library/media-catalog';
 import type { LibraryModelVersions } from './engine/train/library-model-versions';
 import type { EventEmitter } from './event-hub';
@@ -28,8 +29,10 @@ export interface AppContext {
   /** The photo catalog of the open library (main/engine/library): grid pages, sidebar, lightbox, saved searches. */
   catalog?: Pick<
     MediaCatalog,
-    'overview' | 'list' | 'detail' | 'savedSearches' | 'saveSearch' | 'removeSearch' | 'runtime'
+    'overview' | 'list' | 'items' | 'detail' | 'savedSearches' | 'saveSearch' | 'removeSearch'
   >;
+  /** Settings of the open library (issue #8): runtime choices for the next model load, library roots. */
+  settings?: Pick<LibrarySettings, 'get' | 'set' | 'rootContents' | 'removeRoot'>;
   /** Curation of the open library (main/engine/curate): review queue, actions as correction events, scoring. */
   curation?: Pick<Curation, 'queue' | 'act' | 'undo' | 'bulk' | 'rescore' | 'events'>;
   /** Model versions of the open library (issue #10): fine-tune job, list, rollback. */

@@ -34,6 +34,7 @@ export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> 
     events,
     libraryPath: options.libraryPath,
     bundleDir: options.bundleDir ?? defaultBundleDir,
+    bundleFromCommandLine: options.bundleDir !== undefined,
   });
   let browserHost: BrowserHost;
   try {

@@ -42,6 +42,11 @@ export const libraryMethods = {
       .strict(),
     output: z.object({ items: z.array(mediaItemSchema), total: z.number().int().nonnegative() }),
   },
+  /** Grid items by id, in the order asked (search hits are drawn with their pair's caption, issue #8). */
+  'media.items': {
+    input: z.object({ mediaIds: z.array(z.number().int().positive()).max(1000) }).strict(),
+    output: z.object({ items: z.array(mediaItemSchema) }),
+  },
   /** One photo for the lightbox: metadata and its captions, each with its image–text cosine (null: not embedded). */
   'media.get': {
     input: z.object({ mediaId: z.number().int().positive() }).strict(),

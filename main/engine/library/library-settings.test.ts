@@ -22,7 +22,9 @@ function writePairs(dir: string, n: number, offset: number): string {
   return file;
 }
 
-describe('LibrarySettings (Settings panel: runtime choices, bundles, library roots)', () => {
+// Each test opens a real library with the tiny bundle (model worker included) two or three times: ~2 s on an idle
+// box, up to a minute each while the 2 cores train a model, hence the longer limit.
+describe('LibrarySettings (Settings panel: runtime choices, bundles, library roots)', { timeout: 240_000 }, () => {
   let dir: string;
   let lib: OpenLibrary | null = null;
   const open = async (fromCommandLine = false) =>

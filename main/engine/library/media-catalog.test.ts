@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ThumbnailCache } from '../ingest/thumbnails';
-import type { Embedder } from '../model/embedder';
 import { LibraryStore } from '../store/library-store';
 import { MediaCatalog } from './media-catalog';
 
@@ -37,8 +36,6 @@ describe('MediaCatalog (photo grid, sidebar, lightbox reads)', () => {
       browse: store.browse,
       thumbnails: new ThumbnailCache(path.join(dir, 'cache')),
       modelVersionId: mv.id,
-      embedder: {} as Embedder,
-      bundleDir: '/b',
     });
   });
   afterEach(() => {

@@ -1,14 +1,12 @@
 /**
  * What the photo-album UI reads about a library (issue #8): the grid's pages, the sidebar's roots, folders and
- * pair collections, one photo's details with its captions scored against it, saved searches, the model runtime,
+ * pair collections, one photo's details with its captions scored against it, saved searches,
  * and the one place that turns a media id into a file the browser host may send (DESIGN.md §8: nothing outside
  * the library's roots and its thumbnail cache is ever served).
  */
 import { realpath, stat } from 'node:fs/promises';
 import { extname, relative, isAbsolute } from 'node:path';
 import type { ThumbnailCache, ThumbnailSize } from '../ingest/thumbnails';
-import type { Embedder } from '../model/embedder';
-import { detectProviders } from '../model/sessions';
 import type { BrowseOrder, BrowseQueries } from '../store/browse-queries';
 import type { LibraryStore } from '../store/library-store';
 import type { MediaFilter } from '../store/media-filter';
@@ -27,8 +25,6 @@ export interface MediaCatalogParts {
   browse: BrowseQueries;
   thumbnails: ThumbnailCache;
   modelVersionId: number;
-  embedder: Embedder;
-  bundleDir: string;
 }
 
 const SAVED_SEARCHES_KEY = 'ui.savedSearches';
@@ -81,6 +77,11 @@ export class MediaCatalog {
     return { items: browse.byIds(ids.subarray(offset, offset + limit)), total: ids.length };
   }
 
+  /** Grid items for these ids, in the order given (search results drawn with their pair's caption). */
+  items(ids: readonly number[]) {
+    return { items: this.parts.browse.byIds(ids) };
+  }
+
   /** One photo with its captions, each scored by cosine(image, caption) in the model's joint space (ITC, §3). */
   detail(mediaId: number) {
     const { store, browse, modelVersionId } = this.parts;
@@ -124,23 +125,6 @@ export class MediaCatalog {
     const list = this.savedSearches().filter((s) => s.name !== name);
     this.parts.store.settings.set(SAVED_SEARCHES_KEY, list);
     return list;
-  }
-
-  /** Model bundle and which execution provider each graph opened so far runs on (DESIGN.md §6). */
-  async runtime() {
-    const { embedder, bundleDir } = this.parts;
-    const graphs = await embedder.providers();
-    return {
-      bundleDir,
-      modelName: embedder.bundle.manifest.name,
-      available: detectProviders(),
-      graphs: Object.entries(graphs).map(([graph, r]) => ({
-        graph,
-        provider: r.provider,
-        precision: r.precision,
-        fallbacks: r.fallbacks,
-      })),
-    };
   }
 
   /**

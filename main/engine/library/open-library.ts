@@ -125,8 +125,6 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       browse: store.browse,
       thumbnails: session.ingest.thumbnails,
       modelVersionId: session.ingest.modelVersionId,
-      embedder,
-      bundleDir,
     });
     const settings = new LibrarySettings({
       store,
