@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** 64 MiB per SQLite value: far below its 1 GB cap, large enough that a 1M graph is ~20 rows. */
 export const GRAPH_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -61,4 +61,35 @@ export function writeChunks(file: string, chunks: Iterable<Buffer>): { byteLengt
     closeSync(fd);
   }
   return { byteLength, checksum: hash.digest('hex') };
+}
+
+/** sha256 and length of a file, read in 8 MiB pieces (a graph file is hashed before hnswlib may read it). */
+export function hashFile(file: string): { byteLength: number; checksum: string } {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+  let byteLength = 0;
+  const fd = openSync(file, 'r');
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+      byteLength += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { byteLength, checksum: hash.digest('hex') };
+}
+
+/**
+ * Where a library keeps the verified copies of its graphs as files (a cache beside the thumbnails, the same
+ * folder ingest's `libraryFiles` names: `<x>.pairscope.cache/`, or `cache/` beside a folder library's
+ * `library.pairscope`). The database stays the source of truth; the copy only spares an open the blob read
+ * and the temp file (docs/library-store.md "Opening from the stored graph").
+ */
+export function defaultGraphCacheDir(dbFile: string): string {
+  return basename(dbFile) === 'library.pairscope'
+    ? join(dirname(dbFile), 'cache', 'graphs')
+    : join(`${dbFile}.cache`, 'graphs');
 }

@@ -1,9 +1,11 @@
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LibraryStore } from '../store/library-store';
 import { makeTempDir } from '../store/test-support/temp-dir';
 import { randomUnitVector, rng, seedImages } from '../store/test-support/seed';
 import Database from 'better-sqlite3';
+import { defaultGraphCacheDir } from './graph-blob';
 import { VectorIndex, type IndexOpenStatus } from './vector-index';
 
 const DIM = 32;
@@ -55,7 +57,7 @@ describe('VectorIndex', () => {
       onStatus: (s) => statuses.push(s),
     });
     expect(statuses).toEqual([idx2.status]);
-    expect(idx2.status).toMatchObject({ state: 'loaded', elementCount: 1500 });
+    expect(idx2.status).toMatchObject({ state: 'loaded', elementCount: 1500, from: 'cache' });
     expect(idx2.search(q, 10)).toEqual(before);
     expect(labels).toContain(before[0]!.label);
     idx2.dispose();
@@ -117,6 +119,7 @@ describe('VectorIndex', () => {
     const raw = new Database(file);
     raw.prepare('UPDATE vector_graph_chunks SET data = zeroblob(length(data)) WHERE seq = 0').run();
     raw.close();
+    rmSync(defaultGraphCacheDir(file), { recursive: true }); // e.g. the library was copied without its cache
 
     const again = library();
     const idx = VectorIndex.open(again.store, again.mv, 'image', { dim: DIM, exactBelow: 0 });
@@ -213,6 +216,57 @@ describe('VectorIndex', () => {
     nan[5] = Number.NaN;
     expect(() => idx.add(1, nan)).toThrow('vector component 5 is NaN, not a finite number');
     expect(idx.size).toBe(0);
+    idx.dispose();
+    store.close();
+  });
+
+  it('opens from the cached graph file only when it hashes to the stored checksum; a damaged copy is replaced from the blob', () => {
+    const { store, mv } = library();
+    const vs = vectors(1500, 13);
+    seedImages(store, mv, vs);
+    const first = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
+    const expected = first.search(vs[3]!, 10);
+    first.dispose();
+    const cached = join(defaultGraphCacheDir(file), `${mv}-image.hnsw`);
+    expect(readFileSync(cached).length).toBe(store.graphs.meta(mv, 'image')!.byteLength);
+
+    // One flipped byte in the middle of the copy: hashed before hnswlib reads it, so the blob is used instead.
+    const bytes = readFileSync(cached);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(cached, bytes);
+    const fromBlob = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
+    expect(fromBlob.status).toMatchObject({ state: 'loaded', elementCount: 1500, caughtUp: 0, from: 'blob' });
+    expect(fromBlob.search(vs[3]!, 10)).toEqual(expected);
+    fromBlob.dispose();
+
+    // The blob read wrote a good copy back; a truncated copy is ignored the same way.
+    const again = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
+    expect(again.status).toMatchObject({ state: 'loaded', from: 'cache' });
+    expect(again.search(vs[3]!, 10)).toEqual(expected);
+    again.dispose();
+    writeFileSync(cached, readFileSync(cached).subarray(0, 1000));
+    const truncated = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
+    expect(truncated.status).toMatchObject({ state: 'loaded', from: 'blob' });
+    truncated.dispose();
+
+    // Without a cache folder nothing is written beside the library and the blob is read through a temp file.
+    rmSync(defaultGraphCacheDir(file), { recursive: true });
+    const noCache = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0, graphCacheDir: null });
+    expect(noCache.status).toMatchObject({ state: 'loaded', from: 'blob' });
+    noCache.dispose({ persist: false });
+    expect(existsSync(defaultGraphCacheDir(file))).toBe(false);
+    store.close();
+  });
+
+  it('leaves no partial graph file behind a write killed half-way (leftover temp files are swept on open)', () => {
+    const { store, mv } = library();
+    seedImages(store, mv, vectors(1200, 14));
+    VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 }).dispose();
+    const dir = defaultGraphCacheDir(file);
+    writeFileSync(join(dir, `${mv}-image.hnsw.99999.tmp`), 'half a graph');
+    const idx = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
+    expect(idx.status).toMatchObject({ state: 'loaded', from: 'cache' });
+    expect(readdirSync(dir)).toEqual([`${mv}-image.hnsw`]);
     idx.dispose();
     store.close();
   });

@@ -1,8 +1,11 @@
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { LibraryStore } from '../store/library-store';
 import type { VectorSpace } from '../store/media-filter';
+import { calibrateEf, type EfCalibration } from './ef-calibration';
 import { exactTopK, type Neighbour } from './exact-search';
-import { fileChunks, withTempGraphFile, writeChunks } from './graph-blob';
+import { defaultGraphCacheDir, fileChunks, hashFile, withTempGraphFile, writeChunks } from './graph-blob';
 
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -10,7 +13,10 @@ type Hnsw = InstanceType<typeof HierarchicalNSW>;
 export interface HnswParams {
   m: number;
   efConstruction: number;
-  /** Query-time beam width; chosen by bench/index for recall@10 ≥ 0.98 (docs/benchmarks.md). */
+  /**
+   * Query-time beam width before the index has measured its own (see `efCalibration`); passing it in
+   * `options.params` fixes it and turns the measurement off.
+   */
   efSearch: number;
   seed: number;
 }
@@ -22,8 +28,11 @@ export type RebuildReason = 'missing' | 'stale' | 'corrupt';
 
 export type IndexOpenStatus =
   | { state: 'empty' }
-  /** `caughtUp`: rows committed after the graph was written (e.g. before a crash), added on open. */
-  | { state: 'loaded'; elementCount: number; ms: number; caughtUp: number }
+  /**
+   * `caughtUp`: rows committed after the graph was written (e.g. before a crash), added on open. `from`: the
+   * verified file copy in the library's cache (`cache`), or the blob in the database (`blob`).
+   */
+  | { state: 'loaded'; elementCount: number; ms: number; caughtUp: number; from: 'cache' | 'blob' }
   | { state: 'rebuilt'; reason: RebuildReason; detail: string; elementCount: number; ms: number };
 
 export interface VectorIndexOptions {
@@ -32,6 +41,13 @@ export interface VectorIndexOptions {
   /** Below this many live vectors, search is exact over the rows (HNSW buys nothing there). */
   exactBelow?: number;
   onStatus?: (status: IndexOpenStatus) => void;
+  /**
+   * Folder for the verified file copy of the graph (default: the library's cache folder, see
+   * `defaultGraphCacheDir`); null: none, every open reads the blob through a temp file.
+   */
+  graphCacheDir?: string | null;
+  /** Don't measure efSearch below this many live vectors (the measurement needs exact search over all rows). */
+  calibrateFrom?: number;
   /** Called every 10 000 vectors while building from the rows (a 1M rebuild takes minutes: show progress). */
   onRebuildProgress?: (done: number, total: number) => void;
 }
@@ -39,6 +55,7 @@ export interface VectorIndexOptions {
 interface StoredParams extends HnswParams {
   dim: number;
   deletedCount: number;
+  efCalibration?: EfCalibration;
 }
 
 /**
@@ -61,6 +78,15 @@ export class VectorIndex {
   readonly params: HnswParams;
   readonly exactBelow: number;
   status: IndexOpenStatus = { state: 'empty' };
+  /**
+   * The beam this graph measured for itself (recall@10 ≥ 0.99 on stored vectors used as queries, against
+   * exact search); null until measured. Measured when the graph is written and has no measurement, or has
+   * doubled since it (docs/library-store.md "Vector index").
+   */
+  efCalibration: EfCalibration | null = null;
+  private fixedEf = false;
+  private graphCacheDir: string | null = null;
+  private calibrateFrom = 1000;
   private onRebuildProgress: ((done: number, total: number) => void) | undefined;
 
   private constructor(
@@ -84,6 +110,10 @@ export class VectorIndex {
   ): VectorIndex {
     const params = { ...DEFAULT_HNSW_PARAMS, ...options.params };
     const index = new VectorIndex(store, modelVersionId, space, options.dim, params, options.exactBelow ?? 1000);
+    index.fixedEf = options.params?.efSearch !== undefined;
+    index.graphCacheDir =
+      options.graphCacheDir === undefined ? defaultGraphCacheDir(store.file) : options.graphCacheDir;
+    index.calibrateFrom = Math.max(options.calibrateFrom ?? 1000, 20);
     if (options.onRebuildProgress) index.onRebuildProgress = options.onRebuildProgress;
     index.status = index.loadOrRebuild();
     options.onStatus?.(index.status);
@@ -160,8 +190,14 @@ export class VectorIndex {
     const h = this.hnsw;
     // Many tombstones slow search and waste space: compact by rebuilding from the rows first.
     if (this.deletedCount > 1000 && this.deletedCount > h.getCurrentCount() / 4) this.rebuild();
-    const stored: StoredParams = { ...this.params, dim: this.dim, deletedCount: this.deletedCount };
-    withTempGraphFile((file) => {
+    this.calibrateIfDue();
+    const stored: StoredParams = {
+      ...this.params,
+      dim: this.dim,
+      deletedCount: this.deletedCount,
+      ...(this.efCalibration ? { efCalibration: this.efCalibration } : {}),
+    };
+    this.withGraphFile((file) => {
       this.hnsw!.writeIndexSync(file);
       const { chunks, finish } = fileChunks(file);
       this.store.transaction(() => {
@@ -239,30 +275,47 @@ export class VectorIndex {
       return rebuilt('stale', staleDetail);
     }
     const stored = meta.params as StoredParams;
+    const readGraph = (file: string) => {
+      if (stored.dim !== this.dim) throw new Error(`graph has dimension ${stored.dim}, expected ${this.dim}`);
+      const h = new HierarchicalNSW('ip', this.dim);
+      h.readIndexSync(file);
+      if (h.getCurrentCount() - stored.deletedCount !== meta.elementCount) {
+        throw new Error(
+          `graph holds ${h.getCurrentCount() - stored.deletedCount} live vectors, its record says ${meta.elementCount}`,
+        );
+      }
+      this.hnsw = h;
+      this.deletedCount = stored.deletedCount;
+      this.maxLabel = meta.maxLabel;
+      // The graph was built with the stored M / efConstruction; later additions and writes follow them.
+      this.params.m = stored.m;
+      this.params.efConstruction = stored.efConstruction;
+      if (stored.efCalibration) {
+        this.efCalibration = stored.efCalibration;
+        if (!this.fixedEf) this.params.efSearch = stored.efCalibration.ef;
+      }
+    };
+    let from: 'cache' | 'blob' = 'blob';
     try {
-      withTempGraphFile((file) => {
-        const got = writeChunks(file, this.store.graphs.chunks(this.modelVersionId, this.space));
-        if (got.byteLength !== meta.byteLength || got.checksum !== meta.checksum) {
-          throw new Error(
-            `checksum mismatch (stored ${meta.byteLength} bytes sha256 ${meta.checksum.slice(0, 12)}…, read ` +
-              `${got.byteLength} bytes sha256 ${got.checksum.slice(0, 12)}…)`,
-          );
-        }
-        if (stored.dim !== this.dim) throw new Error(`graph has dimension ${stored.dim}, expected ${this.dim}`);
-        const h = new HierarchicalNSW('ip', this.dim);
-        h.readIndexSync(file);
-        if (h.getCurrentCount() - stored.deletedCount !== meta.elementCount) {
-          throw new Error(
-            `graph holds ${h.getCurrentCount() - stored.deletedCount} live vectors, its record says ${meta.elementCount}`,
-          );
-        }
-        this.hnsw = h;
-        this.deletedCount = stored.deletedCount;
-        this.maxLabel = meta.maxLabel;
-        // The graph was built with the stored M / efConstruction; later additions and writes follow them.
-        this.params.m = stored.m;
-        this.params.efConstruction = stored.efConstruction;
-      });
+      // The cached file is read only when its bytes hash to the checksum stored with the blob (same check as the
+      // blob's, before hnswlib sees a byte); otherwise it is dropped and the blob is read and cached again.
+      const cache = this.cacheFile();
+      if (cache && fileSize(cache) === meta.byteLength && hashFile(cache).checksum === meta.checksum) {
+        readGraph(cache);
+        from = 'cache';
+      } else {
+        if (cache) rmSync(cache, { force: true });
+        this.withGraphFile((file) => {
+          const got = writeChunks(file, this.store.graphs.chunks(this.modelVersionId, this.space));
+          if (got.byteLength !== meta.byteLength || got.checksum !== meta.checksum) {
+            throw new Error(
+              `checksum mismatch (stored ${meta.byteLength} bytes sha256 ${meta.checksum.slice(0, 12)}…, read ` +
+                `${got.byteLength} bytes sha256 ${got.checksum.slice(0, 12)}…)`,
+            );
+          }
+          readGraph(file);
+        });
+      }
     } catch (e) {
       return rebuilt('corrupt', `stored graph unusable: ${(e as Error).message}`);
     }
@@ -276,7 +329,64 @@ export class VectorIndex {
         return rebuilt('stale', `${staleDetail}; catching up added ${caughtUp} but left ${this.size} ≠ ${rows}`);
       }
     }
-    return { state: 'loaded', elementCount: rows, ms: performance.now() - t0, caughtUp };
+    return { state: 'loaded', elementCount: rows, ms: performance.now() - t0, caughtUp, from };
+  }
+
+  /**
+   * Runs `fn` with a fresh path for a graph file. With a cache folder, a file `fn` finished with becomes the
+   * cached copy (renamed into place, so a kill leaves the old copy or the new one, never half of one); without
+   * one, it is a temp file removed afterwards (hnswlib reads and writes graphs only through files).
+   */
+  private withGraphFile<T>(fn: (file: string) => T): T {
+    const cache = this.cacheFile();
+    if (!cache) return withTempGraphFile(fn);
+    const tmp = `${cache}.${process.pid}.tmp`;
+    try {
+      const result = fn(tmp);
+      renameSync(tmp, cache);
+      return result;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  /** The cached graph file of this (version, space); null when there is no usable cache folder. */
+  private cacheFile(): string | null {
+    const dir = this.graphCacheDir;
+    if (dir === null) return null;
+    const base = `${this.modelVersionId}-${this.space}.hnsw`;
+    try {
+      mkdirSync(dir, { recursive: true });
+      // Leftovers of a process killed while writing (the library is locked to one process, so none is live).
+      for (const f of readdirSync(dir)) if (f.startsWith(`${base}.`) && f.endsWith('.tmp')) rmSync(join(dir, f));
+    } catch {
+      this.graphCacheDir = null; // e.g. a read-only folder: work without the copy
+      return null;
+    }
+    return join(dir, base);
+  }
+
+  /**
+   * Measures efSearch when the graph has none or has doubled since (a graph's need for a wider beam grows
+   * with its size and with how little structure the vectors have). A few seconds at 100k, done when the graph
+   * is written (after a build, at close), never on a query.
+   */
+  private calibrateIfDue(): void {
+    const h = this.hnsw;
+    const size = this.size;
+    if (this.fixedEf || !h || size < this.calibrateFrom) return;
+    if (this.efCalibration && size < 2 * this.efCalibration.size) return;
+    this.efCalibration = calibrateEf({
+      // delete() follows the row's deletion, so the rows are exactly the graph's live labels.
+      rows: () => this.store.vectors.iterate(this.modelVersionId, this.space),
+      count: size,
+      search: (q, k, ef) => {
+        h.setEf(ef);
+        return h.searchKnn(Array.from(q), Math.min(k, size)).neighbors;
+      },
+      seed: this.params.seed,
+    });
+    this.params.efSearch = this.efCalibration.ef;
   }
 
   private ensureHnsw(capacity: number): Hnsw {
@@ -300,6 +410,14 @@ export class VectorIndex {
     for (let i = 0; i < v.length; i++) {
       if (!Number.isFinite(v[i]!)) throw new RangeError(`vector component ${i} is ${v[i]}, not a finite number`);
     }
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return -1;
   }
 }
 
