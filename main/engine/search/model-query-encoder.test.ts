@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Embedder } from '../model/embedder';
+import { EmbeddingService } from '../model/embedding-service';
 import { makeTempDir } from '../store/test-support/temp-dir';
 import { ModelQueryEncoder } from './model-query-encoder';
 
@@ -58,5 +59,30 @@ describe('ModelQueryEncoder on the tiny ALBEF bundle (real ONNX graphs)', () => 
     const file = join(tmp.dir, 'notes.txt');
     writeFileSync(file, 'not an image at all');
     await expect(encoder.embedImage(file)).rejects.toThrow(file);
+  });
+
+  it('answers the same through the worker-thread EmbeddingService as in-process (the app encodes queries there)', async () => {
+    const service = await EmbeddingService.start(bundleDir, { providers: ['cpu'] });
+    try {
+      const inWorker = new ModelQueryEncoder(service, 'tiny-albef');
+      const file = join(tmp.dir, 'worker.png');
+      await sharp({ create: { width: 24, height: 36, channels: 3, background: { r: 250, g: 200, b: 0 } } })
+        .png()
+        .toFile(file);
+      expect(Array.from(await inWorker.embedText('a yellow square'))).toEqual(
+        Array.from(await encoder.embedText('a yellow square')),
+      );
+      const [w, p] = [await inWorker.embedImage(file), await encoder.embedImage(file)];
+      expect(Array.from(w.embedding)).toEqual(Array.from(p.embedding));
+      expect(Array.from(w.tokens.data)).toEqual(Array.from(p.tokens.data));
+      expect(Array.from(await inWorker.itmLogits('a yellow square', [w.tokens]))).toEqual(
+        Array.from(await encoder.itmLogits('a yellow square', [p.tokens])),
+      );
+      const notImage = join(tmp.dir, 'worker-notes.txt');
+      writeFileSync(notImage, 'still not an image');
+      await expect(inWorker.embedImage(notImage)).rejects.toThrow(notImage);
+    } finally {
+      await service.dispose();
+    }
   });
 });

@@ -1,9 +1,17 @@
-import type { Embedder } from '../model/embedder';
+import type { EmbeddingApi } from '../model/embedder';
 import type { ImageTokens, QueryEncoder } from './query-encoder';
 
 /**
- * QueryEncoder over the model runtime's Embedder (main/engine/model, helper R): one query at a time,
- * the runtime's per-item errors turned into thrown errors carrying its message (file and reason).
+ * What a query needs from the model runtime (main/engine/model, helper R). Both the in-process `Embedder` and the
+ * worker-thread `EmbeddingService` offer it; the app passes the service, so that encoding a query (text graph,
+ * or decode + vision graph for a dropped photo, and the fusion graph when re-ranking) never runs on the thread
+ * that serves requests (DESIGN.md §1, §3).
+ */
+export type QueryModel = Pick<EmbeddingApi, 'manifest' | 'embedTexts' | 'embedImages' | 'itmLogitsWithImageTokens'>;
+
+/**
+ * QueryEncoder over the model runtime: one query at a time, the runtime's per-item errors turned into thrown
+ * errors carrying its message (file and reason).
  */
 export class ModelQueryEncoder implements QueryEncoder {
   readonly embedDim: number;
@@ -11,10 +19,10 @@ export class ModelQueryEncoder implements QueryEncoder {
   private readonly tokenWidth: number;
 
   constructor(
-    private readonly embedder: Embedder,
+    private readonly embedder: QueryModel,
     readonly modelVersion: string,
   ) {
-    const a = embedder.bundle.manifest.architecture;
+    const a = embedder.manifest.architecture;
     this.embedDim = a.embed_dim;
     this.tokenCount = (a.image_res / a.patch_size) ** 2 + 1;
     this.tokenWidth = a.vision_width;

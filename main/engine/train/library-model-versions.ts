@@ -10,7 +10,7 @@
  *   const jobId = mv.startFineTune({ epochs: 5 }); await runner.wait(jobId); mv.list();
  */
 import type { JobRunner } from '../jobs/job-runner';
-import type { Embedder } from '../model/embedder';
+import type { QueryModel } from '../search/model-query-encoder';
 import type { ImageTokenCache } from '../search/image-token-cache';
 import type { ItmCalibration } from '../search/itm-calibration';
 import { LibrarySearch } from '../search/library-search';
@@ -41,7 +41,8 @@ export interface FineTuneUpdate {
 
 export interface LibraryModelVersionsParts {
   store: LibraryStore;
-  embedder: Embedder;
+  /** Encodes the active version's queries: the app passes the worker-thread EmbeddingService. */
+  embedder: QueryModel;
   bundleDir: string;
   runner: JobRunner;
   /** The bundle version's search, over the indexes ingest keeps current. */
@@ -62,7 +63,7 @@ export class LibraryModelVersions {
   };
 
   constructor(private readonly parts: LibraryModelVersionsParts) {
-    this.versions = new LibraryVersions(parts.store, parts.bundleDir, parts.embedder.bundle.manifest.name);
+    this.versions = new LibraryVersions(parts.store, parts.bundleDir, parts.embedder.manifest.name);
     this.current = { version: this.versions.base(), search: parts.base, indexes: [] };
     const active = this.versions.active();
     if (active.id !== this.current.version.id) this.switchTo(active);

@@ -6,7 +6,7 @@
  *
  * Example: const enc = activeQueryEncoder(libraryFile, bundleDir, embedder); openSearchSession(libraryFile, enc);
  */
-import type { Embedder } from '../model/embedder';
+import type { QueryModel } from '../search/model-query-encoder';
 import type { ImageTokens, QueryEncoder } from '../search/query-encoder';
 import { LibraryStore } from '../store/library-store';
 import { type ProjectionHeads, projectRows } from './heads';
@@ -16,11 +16,11 @@ export class VersionQueryEncoder implements QueryEncoder {
   readonly embedDim: number;
 
   constructor(
-    private readonly embedder: Embedder,
+    private readonly embedder: QueryModel,
     readonly modelVersion: string,
     private readonly heads: ProjectionHeads | null,
   ) {
-    this.embedDim = heads ? heads.text.proj.outDim : embedder.bundle.manifest.architecture.embed_dim;
+    this.embedDim = heads ? heads.text.proj.outDim : embedder.manifest.architecture.embed_dim;
   }
 
   async embedText(text: string): Promise<Float32Array> {
@@ -32,7 +32,7 @@ export class VersionQueryEncoder implements QueryEncoder {
   async embedImage(input: string | Uint8Array): Promise<{ embedding: Float32Array; tokens: ImageTokens }> {
     const [r] = await this.embedder.embedImages([input], { keepTokens: true });
     if (!r!.ok) throw Object.assign(new Error(r!.error.message), { code: r!.error.code });
-    const a = this.embedder.bundle.manifest.architecture;
+    const a = this.embedder.manifest.architecture;
     return {
       embedding: this.heads ? projectRows(this.heads.vision, r!.value.cls, 1) : r!.value.emb,
       tokens: { data: r!.value.tokens!, count: (a.image_res / a.patch_size) ** 2 + 1, width: a.vision_width },
@@ -55,10 +55,10 @@ export class VersionQueryEncoder implements QueryEncoder {
 export function activeQueryEncoder(
   libraryFile: string,
   bundleDir: string,
-  embedder: Embedder,
+  embedder: QueryModel,
   version?: string,
 ): VersionQueryEncoder {
-  const bundleVersion = embedder.bundle.manifest.name;
+  const bundleVersion = embedder.manifest.name;
   let store: LibraryStore;
   try {
     store = LibraryStore.open(libraryFile);
