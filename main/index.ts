@@ -24,10 +24,16 @@ protocol.registerSchemesAsPrivileged([
   { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
-// `electron .` runs from the project folder; electron-vite put main, preload and renderer under out/.
+// `electron .` runs from the project folder, a packaged app from resources/app.asar; both hold electron-vite's out/.
 const outDir = () => path.join(app.getAppPath(), 'out');
-/** The bundled default model (same place main/project-paths.ts names for the Node host). */
-const bundleDir = () => path.join(app.getAppPath(), 'resources', 'models', 'albef-emoji-small');
+/**
+ * The bundled default model: in a packaged app beside app.asar as plain files (electron-builder.yml
+ * `extraResources` → resources/models), else the project's resources/models (as main/project-paths.ts names it).
+ */
+const bundleDir = () =>
+  app.isPackaged
+    ? path.join(process.resourcesPath, 'models', 'albef-emoji-small')
+    : path.join(app.getAppPath(), 'resources', 'models', 'albef-emoji-small');
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({

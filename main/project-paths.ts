@@ -1,12 +1,14 @@
 /**
- * Where the checked-out project's folders are, for Node-run code (CLI, browser host, tests). The Electron build
- * does not use this: electron-vite bundles main/ into out/main and resolves files relative to that.
+ * Where the checked-out project's folders are, for Node-run code (CLI, browser host, tests). The Electron shell
+ * reaches it too (main/default-library.ts), bundled into out/main; its model and page paths come from main/index.ts.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The project folder: this file's parent from source (main/), two levels up inside the Electron bundle (out/main/). */
+export const projectRoot = path.resolve(here, /[\\/]out[\\/]main$/.test(here) ? '../..' : '..');
 
 /** Output of `npm run build:renderer` (and of electron-vite's renderer build): what the browser host serves. */
 export const rendererBuildDir = path.join(projectRoot, 'out', 'renderer');

@@ -1,6 +1,7 @@
 /**
  * Can the Electron shell run here, and if not, why not (one line a person can act on)? Used by scripts/start.mjs
- * to choose the shell and by test/e2e/electron.spec.ts to run or skip (with this reason) the Electron test.
+ * to choose the shell, by test/e2e/electron.spec.ts to run or skip (with this reason) the Electron test, and by
+ * scripts/pack.mjs to refuse packaging without Electron.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +13,16 @@ export type ElectronStatus = { ok: true; executablePath: string } | { ok: false;
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function electronStatus(env: NodeJS.ProcessEnv = process.env, platform = process.platform): ElectronStatus {
+  const installed = electronInstalled();
+  if (!installed.ok) return installed;
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+    return { ok: false, reason: 'no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
+  }
+  return installed;
+}
+
+/** Is the Electron package and its binary installed (what packaging needs; running it also needs a display)? */
+export function electronInstalled(): ElectronStatus {
   const executablePath = electronBinary();
   if (executablePath === null) {
     return {
@@ -25,9 +36,6 @@ export function electronStatus(env: NodeJS.ProcessEnv = process.env, platform = 
       ok: false,
       reason: `the Electron binary is missing at ${executablePath}; run "npm install" with internet`,
     };
-  }
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
-    return { ok: false, reason: 'no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
   }
   return { ok: true, executablePath };
 }
