@@ -23,6 +23,11 @@ describe('calibrateItm on a library’s own pairs', () => {
     expect(run.calibration.fittedOn).toBe(150);
     expect(run.heldOut.pairs).toBe(150);
     expect(run.heldOut.eceAfter).toBeLessThan(run.heldOut.eceBefore);
+    // The concept encoder scores by concept: a caption's own image and the nearest other image (same concept)
+    // tie, random images (other concepts) rank below both — so AUROC = (½·ties + 1·random) / 2 = 0.75.
+    expect(run.heldOut.auroc).toBeCloseTo(0.75, 2);
+    expect(run.heldOut.meanProbability.own).toBeCloseTo(run.heldOut.meanProbability.nearest, 6);
+    expect(run.heldOut.meanProbability.own).toBeGreaterThan(run.heldOut.meanProbability.random + 0.3);
     expect(lib.store.settings.get(calibrationKey('concept@1'))).toEqual(run.calibration);
   });
 
