@@ -16,6 +16,7 @@ export const workerEntries = {
   'prepare-worker': 'main/engine/ingest/prepare-worker.ts',
   'embedding-worker': 'main/engine/model/embedding-worker.ts',
   'fine-tune-worker': 'main/engine/train/fine-tune-worker.ts',
+  'graph-build-worker': 'main/engine/train/graph-build-worker.ts',
 } as const;
 export type WorkerEntryName = keyof typeof workerEntries;
 

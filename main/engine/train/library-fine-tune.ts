@@ -64,7 +64,8 @@ export interface FineTuneLibraryPort {
   captionFeatures(): Map<number, Float32Array>;
   /** One transaction: the version row, its heads and all its embeddings. */
   commitVersion(v: NewModelVersion): ModelVersionRef;
-  rebuildIndexes(version: ModelVersionRef): void;
+  /** Builds and stores the version's search graphs (the real port does it in worker threads). */
+  rebuildIndexes(version: ModelVersionRef): void | Promise<void>;
   /** Atomic switch of the version searches use (also how rollback works). */
   activate(version: ModelVersionRef): void;
 }
@@ -178,7 +179,8 @@ export async function fineTuneLibrary(
   });
   const commit = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  port.rebuildIndexes(version);
+  await port.rebuildIndexes(version);
+  cancelled();
   port.activate(version);
   const index = (performance.now() - t0) / 1000;
   return {

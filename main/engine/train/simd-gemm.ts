@@ -126,7 +126,7 @@ function kernelBody(): number[] {
   return [...locals, ...code];
 }
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(): Uint8Array<ArrayBuffer> {
   const type = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
   const body = kernelBody();
   return Uint8Array.from([

@@ -2,7 +2,7 @@
  * `FineTuneLibraryPort` over a real library (issue #10): pairs and CLS features from SQLite (features of
  * the bundle's version — encoders are frozen, so every fine-tuned version re-projects the same features),
  * the new version committed in one transaction (row, heads BLOB, metrics, every embedding), both HNSW
- * graphs built and stored, then the active-version setting switched. Until that last write every search
+ * graphs built (in worker threads) and stored, then the active-version setting switched. Until that last write every search
  * keeps using the previous version; a kill before it leaves at most an inactive version behind.
  *
  * Example: await fineTuneLibrary(new StoreFineTunePort(versions), runFineTuneInWorker, {}, hooks);
@@ -11,9 +11,12 @@ import type { ModelVersion } from '../store/model-version-queries';
 import type { HeadsFile } from './heads-file';
 import type { FineTuneLibraryPort, LibraryPair, ModelVersionRef, NewModelVersion } from './library-fine-tune';
 import type { LibraryVersions } from './library-versions';
+import { buildVersionGraphs, type VersionGraphsReport } from './version-graphs';
 
 export class StoreFineTunePort implements FineTuneLibraryPort {
   private features?: { images: Map<number, Float32Array>; captions: Map<number, Float32Array> };
+  /** Timing of the last graph build (counts, worker wall time, this thread's share). */
+  lastGraphs?: VersionGraphsReport;
 
   constructor(private readonly versions: LibraryVersions) {}
 
@@ -75,8 +78,13 @@ export class StoreFineTunePort implements FineTuneLibraryPort {
     return { id, name: v.name };
   }
 
-  rebuildIndexes(version: ModelVersionRef): void {
-    this.versions.ensureIndexes(this.byRef(version));
+  /**
+   * Both HNSW graphs, built in worker threads (version-graphs.ts): at 10,000 pairs the builds are the
+   * longest part after training, and on this thread they blocked every request. Only the row read and the
+   * graph write happen here.
+   */
+  async rebuildIndexes(version: ModelVersionRef): Promise<void> {
+    this.lastGraphs = await buildVersionGraphs(this.store, version.id, this.byRef(version).embedDim);
   }
 
   activate(version: ModelVersionRef): void {
