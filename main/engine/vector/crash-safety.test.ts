@@ -1,9 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LibraryStore } from '../store/library-store';
 import { spawnTs, waitForExit } from '../store/test-support/child-process';
 import { randomUnitVector, rng, seedImages } from '../store/test-support/seed';
 import { makeTempDir } from '../store/test-support/temp-dir';
+import { defaultGraphCacheDir } from './graph-blob';
 import { VectorIndex } from './vector-index';
 
 const TOTAL = 12_000;
@@ -65,6 +67,8 @@ describe('crash safety', () => {
     expect(statuses).toHaveLength(1);
     expect(['loaded', 'rebuilt']).toContain(statuses[0]);
     expect(index.size).toBe(rows);
+    // A graph file the kill interrupted is swept; the cached copy is the verified one or none.
+    expect(readdirSync(defaultGraphCacheDir(file)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     // The same vectors as the writer's (same seed): every stored one is found as its own nearest neighbour.
     const next = rng(42);
@@ -87,7 +91,7 @@ describe('crash safety', () => {
 
     const again = LibraryStore.open(file);
     const reopened = VectorIndex.open(again, mv, 'image', { dim: DIM });
-    expect(reopened.status).toMatchObject({ state: 'loaded', elementCount: TOTAL });
+    expect(reopened.status).toMatchObject({ state: 'loaded', elementCount: TOTAL, from: 'cache' });
     reopened.dispose();
     again.close();
   });
