@@ -4,7 +4,10 @@
  * a command is adding one file. Keep heavy imports (onnxruntime, sqlite) inside `run` (dynamic `import()`), so
  * that `pairscope --help` stays fast.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { projectRoot } from './project-paths';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -43,4 +46,25 @@ export function integerOption(name: string, value: string | undefined, min: numb
     throw new CliUsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return parsed;
+}
+
+/** `--library L` of a command that reads an existing library: its SQLite file and cache folder, else a usage error. */
+export async function existingLibraryOption(value: string | undefined): Promise<{ dbFile: string; cacheDir: string }> {
+  if (!value) throw new CliUsageError('--library is required');
+  const { libraryFiles } = await import('./engine/ingest/import-session');
+  const files = libraryFiles(value);
+  if (!existsSync(files.dbFile)) throw new CliUsageError(`--library: no library at ${files.dbFile}`);
+  return files;
+}
+
+/** `--bundle DIR` (or `--model DIR`): the given folder, else $PAIRSCOPE_BUNDLE, else the first in resources/models. */
+export function bundleOption(given: string | undefined): string {
+  const candidate = given ?? process.env.PAIRSCOPE_BUNDLE;
+  if (candidate) return path.resolve(candidate);
+  const models = path.join(projectRoot, 'resources', 'models');
+  const found = existsSync(models)
+    ? readdirSync(models).find((d) => existsSync(path.join(models, d, 'manifest.json')))
+    : undefined;
+  if (!found) throw new CliUsageError(`no model bundle: pass --bundle DIR (none in ${models})`);
+  return path.join(models, found);
 }

@@ -1,8 +1,13 @@
 /** `pairscope calibrate`: fit the ITM re-rank calibration on a library's own pairs (main/engine/search). */
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { type CliCommand, CliUsageError, integerOption, parseCommandArgs } from '../cli-command';
-import { projectRoot } from '../project-paths';
+import {
+  bundleOption,
+  type CliCommand,
+  CliUsageError,
+  existingLibraryOption,
+  integerOption,
+  parseCommandArgs,
+} from '../cli-command';
 
 export const command: CliCommand = {
   name: 'calibrate',
@@ -23,12 +28,9 @@ Example: pairscope calibrate --library products.pairscope --pairs 600 --json`,
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new CliUsageError(`unexpected "${positionals[0]}"`);
-    if (!values.library) throw new CliUsageError('--library is required');
-    const { libraryFiles } = await import('../engine/ingest/import-session');
-    const { dbFile: library, cacheDir } = libraryFiles(values.library);
-    if (!existsSync(library)) throw new CliUsageError(`--library: no library at ${library}`);
+    const { dbFile: library, cacheDir } = await existingLibraryOption(values.library);
     const pairs = integerOption('pairs', values.pairs, 40, 100_000) ?? 400;
-    const bundleDir = values.bundle ?? values.model ?? process.env.PAIRSCOPE_BUNDLE ?? firstBundle();
+    const bundleDir = bundleOption(values.bundle ?? values.model);
 
     const { Embedder } = await import('../engine/model/embedder');
     const { ModelQueryEncoder } = await import('../engine/search/model-query-encoder');
@@ -57,12 +59,3 @@ Example: pairscope calibrate --library products.pairscope --pairs 600 --json`,
     }
   },
 };
-
-function firstBundle(): string {
-  const models = path.join(projectRoot, 'resources', 'models');
-  const found = existsSync(models)
-    ? readdirSync(models).find((d) => existsSync(path.join(models, d, 'manifest.json')))
-    : undefined;
-  if (!found) throw new CliUsageError(`no model bundle: pass --bundle DIR (none in ${models})`);
-  return path.join(models, found);
-}

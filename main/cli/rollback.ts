@@ -1,7 +1,6 @@
 /** `pairscope rollback`: make an earlier model version the active one again (issue #10). */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type CliCommand, CliUsageError, parseCommandArgs } from '../cli-command';
+import { type CliCommand, CliUsageError, existingLibraryOption, parseCommandArgs } from '../cli-command';
 import { defaultBundleDir } from '../project-paths';
 
 export const command: CliCommand = {
@@ -22,11 +21,8 @@ Example: pairscope rollback --library ~/pairscope-lib --to albef-emoji-small`,
       model: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (!values.library) throw new CliUsageError('--library is required');
+    const { dbFile } = await existingLibraryOption(values.library);
     if (!values.to) throw new CliUsageError('--to is required');
-    const { libraryFiles } = await import('../engine/ingest/import-session');
-    const { dbFile } = libraryFiles(values.library);
-    if (!existsSync(dbFile)) throw new Error(`no library at ${values.library} (expected ${dbFile})`);
     const { LibraryVersions } = await import('../engine/train/library-versions');
     const versions = LibraryVersions.open(dbFile, values.model ? path.resolve(values.model) : defaultBundleDir);
     try {

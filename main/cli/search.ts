@@ -1,8 +1,13 @@
 /** `pairscope search`: cross-modal search of a library from the command line (issue #6), JSON in rank order. */
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { type CliCommand, CliUsageError, integerOption, parseCommandArgs } from '../cli-command';
-import { projectRoot } from '../project-paths';
+import {
+  bundleOption,
+  type CliCommand,
+  CliUsageError,
+  existingLibraryOption,
+  integerOption,
+  parseCommandArgs,
+} from '../cli-command';
 
 export const command: CliCommand = {
   name: 'search',
@@ -49,16 +54,13 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new CliUsageError(`unexpected "${positionals[0]}"`);
-    if (!values.library) throw new CliUsageError('--library is required');
     if (values.image !== undefined && values.like !== undefined)
       throw new CliUsageError('give --image or --like, not both');
     if (values.text === undefined && values.image === undefined && values.like === undefined) {
       throw new CliUsageError('give --text, --image or --like');
     }
-    const { libraryFiles } = await import('../engine/ingest/import-session');
-    const { dbFile: library, cacheDir } = libraryFiles(values.library);
-    if (!existsSync(library)) throw new CliUsageError(`--library: no library at ${library}`);
-    const bundleDir = resolveBundle(values.bundle ?? values.model);
+    const { dbFile: library, cacheDir } = await existingLibraryOption(values.library);
+    const bundleDir = bundleOption(values.bundle ?? values.model);
     const states = values.state ?? [];
     for (const s of states) {
       if (!['unreviewed', 'accepted', 'corrected', 'rejected'].includes(s))
@@ -124,17 +126,6 @@ Example: pairscope search --library ~/photos.pairscope --text "dog on a beach" -
     }
   },
 };
-
-function resolveBundle(given: string | undefined): string {
-  const candidate = given ?? process.env.PAIRSCOPE_BUNDLE;
-  if (candidate) return path.resolve(candidate);
-  const models = path.join(projectRoot, 'resources', 'models');
-  const found = existsSync(models)
-    ? readdirSync(models).find((d) => existsSync(path.join(models, d, 'manifest.json')))
-    : undefined;
-  if (!found) throw new CliUsageError(`no model bundle: pass --bundle DIR (none in ${models})`);
-  return path.join(models, found);
-}
 
 function dateOption(name: string, value: string, endOfDay = false): number {
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) && endOfDay ? `${value}T23:59:59.999Z` : value);

@@ -1,7 +1,6 @@
 /** `pairscope versions`: a library's model versions, the active one marked (issue #10). */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type CliCommand, CliUsageError, parseCommandArgs } from '../cli-command';
+import { type CliCommand, existingLibraryOption, parseCommandArgs } from '../cli-command';
 import { defaultBundleDir } from '../project-paths';
 
 export const command: CliCommand = {
@@ -20,10 +19,7 @@ Example: pairscope versions --library ~/pairscope-lib`,
       model: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (!values.library) throw new CliUsageError('--library is required');
-    const { libraryFiles } = await import('../engine/ingest/import-session');
-    const { dbFile } = libraryFiles(values.library);
-    if (!existsSync(dbFile)) throw new Error(`no library at ${values.library} (expected ${dbFile})`);
+    const { dbFile } = await existingLibraryOption(values.library);
     const { LibraryVersions } = await import('../engine/train/library-versions');
     const versions = LibraryVersions.open(dbFile, values.model ? path.resolve(values.model) : defaultBundleDir);
     try {
