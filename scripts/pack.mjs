@@ -12,15 +12,22 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const { electronInstalled } = await import('./electron-status.ts');
 
-const electron = electronInstalled();
-if (!electron.ok) {
+function refuse(reason) {
   console.error(
-    `pairscope pack: cannot package the desktop app here: ${electron.reason}.\n` +
-      'Packaging needs the Electron binary and internet access (electron-builder downloads Electron and its ' +
-      'packaging tools from GitHub); run it on a machine with both. README "Packaging the desktop app".',
+    `pairscope pack: cannot package the desktop app here: ${reason}.\n` +
+      'Packaging needs Node >= 22.12, the Electron binary and internet access (electron-builder downloads Electron ' +
+      'and its packaging tools from GitHub). README "Packaging the desktop app".',
   );
   process.exit(1);
 }
+
+// electron-builder 26 rebuilds native modules with @electron/rebuild 4, which requires Node >= 22.12.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  refuse(`Node ${process.versions.node} is older than 22.12, which electron-builder's native rebuild requires`);
+}
+const electron = electronInstalled();
+if (!electron.ok) refuse(electron.reason);
 
 function run(cmd, args) {
   const result = spawnSync(bin(cmd), args, { cwd: root, stdio: 'inherit' });
