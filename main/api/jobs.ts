@@ -13,12 +13,16 @@ export const importCountsSchema = z.object({
   pairsSkipped: z.number().int().nonnegative(),
 });
 
-export const jobSummarySchema = z.object({
+/** What every view of a job says: which job, its state and how far it is (`total` null: not known yet). */
+const jobFactsSchema = z.object({
   jobId: jobIdSchema,
   kind: z.string(),
   state: jobStateSchema,
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative().nullable(),
+});
+
+export const jobSummarySchema = jobFactsSchema.extend({
   errors: z.number().int().nonnegative(),
   counts: importCountsSchema,
   createdAt: epochMsSchema,
@@ -58,12 +62,7 @@ export const jobsMethods = {
 
 export const jobsEvents = {
   /** Progress of a background job (main/engine/jobs): at most ~4 per second while running, and one per state change. */
-  'job.progress': z.object({
-    jobId: jobIdSchema,
-    kind: z.string(),
-    state: jobStateSchema,
-    done: z.number().int().nonnegative(),
-    total: z.number().int().nonnegative().nullable(),
+  'job.progress': jobFactsSchema.extend({
     /** Items per second over the last seconds of this run. */
     rate: z.number().nonnegative().nullable(),
     etaSeconds: z.number().nonnegative().nullable(),
