@@ -16,7 +16,12 @@ import type { LibraryStore } from '../store/library-store';
 import { applyCombiner, type NoiseCombiner } from './noise-combiner';
 import { combineNoise, NOISE_WEIGHTS, noiseParts, type NoiseParts } from './noise-score';
 import { pairEvidence, type EvidenceMatrix, type EvidencePair } from './pair-evidence';
-import { fitSelfSupervised, itmKey, planSelfSupervision } from './self-supervised-combiner';
+import {
+  fitSelfSupervised,
+  itmKey,
+  planSelfSupervision,
+  type SelfSupervisionOptions,
+} from './self-supervised-combiner';
 
 /** What the review queue shows as one-key fixes and context for a pair (stored as JSON with the score). */
 export interface PairSuggestions {
@@ -50,6 +55,8 @@ export interface ScoreLibraryInput {
   itmBatch?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Options of the self-supervised fit (defaults: self-supervised-combiner.ts). */
+  selfSupervision?: SelfSupervisionOptions;
 }
 
 export interface ScoreLibraryResult {
@@ -102,7 +109,7 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
   const temp = momentum.temp[0]!;
   const evidence = await pairEvidence(images, texts, rows, { temp, between });
   // Synthetic mismatches of this library for the learned combiner (self-supervised-combiner.ts).
-  const plan = planSelfSupervision(rows, texts);
+  const plan = planSelfSupervision(rows, texts, input.selfSupervision);
   const evidenceSeconds = (performance.now() - t0) / 1000;
 
   const t1 = performance.now();

@@ -15,7 +15,13 @@
  */
 import { aurocOf, featureRow, fitLogistic, type NoiseCombiner } from './noise-combiner';
 import { pairEvidence, type EvidenceMatrix, type EvidencePair } from './pair-evidence';
-import { injectMismatches, sampleIndices, splitmix32, type CorruptedLibrary } from './synthetic-mismatch';
+import {
+  injectMismatches,
+  sampleIndices,
+  splitmix32,
+  type CorruptedLibrary,
+  type MismatchMode,
+} from './synthetic-mismatch';
 
 /** Below these a fit is not trustworthy; the fixed rule (noise-score.ts `combineNoise`) is used instead. */
 export const MIN_PAIRS = 40;
@@ -29,6 +35,13 @@ export interface SelfSupervisionOptions {
   maxClean?: number;
   seed?: number;
   ridge?: number;
+  /** Smallest library (pairs) to fit on; default MIN_PAIRS. */
+  minPairs?: number;
+  /** Injection modes (default swap and hard) and, for hard, how many nearest caption texts to draw from. */
+  modes?: MismatchMode[];
+  nearest?: number;
+  /** Reliable-negative refit: drop library pairs scoring above this quantile of the injected ones (0 = off). */
+  refine?: number;
 }
 
 export interface SelfSupervisionPlan {
@@ -44,6 +57,10 @@ const DEFAULTS: Required<SelfSupervisionOptions> = {
   maxClean: 1200,
   seed: 0x5e1f5eed,
   ridge: 1,
+  refine: 0,
+  minPairs: MIN_PAIRS,
+  modes: ['swap', 'hard'],
+  nearest: 5,
 };
 
 export const itmKey = (p: EvidencePair): string => `${p.imageRow}:${p.textRow}`;
@@ -54,9 +71,15 @@ export function planSelfSupervision(
   options: SelfSupervisionOptions = {},
 ): SelfSupervisionPlan | null {
   const o = { ...DEFAULTS, ...options };
-  if (pairs.length < MIN_PAIRS || texts.count < MIN_TEXTS) return null;
-  const libraries = (['swap', 'hard'] as const).map((mode, i) =>
-    injectMismatches(pairs, texts, { mode, rate: o.rate, maxPairs: o.maxPairs, seed: o.seed + i }),
+  if (pairs.length < o.minPairs || texts.count < MIN_TEXTS) return null;
+  const libraries = o.modes.map((mode, i) =>
+    injectMismatches(pairs, texts, {
+      mode,
+      rate: o.rate,
+      maxPairs: o.maxPairs,
+      seed: o.seed + i,
+      nearest: o.nearest,
+    }),
   );
   const real = new Set(pairs.map(itmKey));
   const extra = new Map<string, EvidencePair>();
@@ -121,17 +144,17 @@ export async function fitSelfSupervised(input: FitInput): Promise<NoiseCombiner>
   const order = sampleIndices(rows.length, rows.length, rand);
   const test = new Set(order.slice(0, Math.floor(rows.length / 5)));
   const trainIdx = rows.map((_, i) => i).filter((i) => !test.has(i));
-  const partial = fitLogistic(
+  const partial = fitProcedure(
     trainIdx.map((i) => rows[i]!),
     trainIdx.map((i) => labels[i]!),
-    { ridge: o.ridge },
+    o,
   );
   const testIdx = [...test];
   const heldOutAuroc = aurocOf(
     testIdx.map((i) => linear(partial, rows[i]!)),
     testIdx.map((i) => labels[i]!),
   );
-  const full = fitLogistic(rows, labels, { ridge: o.ridge });
+  const full = fitProcedure(rows, labels, o);
   const { iterations, ...combiner } = full;
   return {
     ...combiner,
@@ -139,8 +162,35 @@ export async function fitSelfSupervised(input: FitInput): Promise<NoiseCombiner>
   };
 }
 
+/**
+ * Fit, then (refine > 0) fit again without the library pairs that score above the `refine` quantile of the
+ * injected ones: the "as imported" class holds the library's real noise, which looks like the injected pairs and
+ * blurs the fit (PU learning's reliable negatives).
+ */
+function fitProcedure(
+  rows: ReadonlyArray<ReadonlyArray<number | null>>,
+  labels: readonly boolean[],
+  o: Required<SelfSupervisionOptions>,
+): ReturnType<typeof fitLogistic> {
+  const first = fitLogistic(rows, labels, { ridge: o.ridge });
+  if (!(o.refine > 0)) return first;
+  const s = rows.map((r) => linear(first, r));
+  const pos = s.filter((_, i) => labels[i]).sort((a, b) => a - b);
+  if (pos.length === 0) return first;
+  const t = pos[Math.min(pos.length - 1, Math.floor(o.refine * pos.length))]!;
+  const keep = rows.map((_, i) => i).filter((i) => labels[i] || s[i]! < t);
+  return fitLogistic(
+    keep.map((i) => rows[i]!),
+    keep.map((i) => labels[i]!),
+    { ridge: o.ridge },
+  );
+}
+
 /** The linear predictor of a raw feature row (for the held-out AUROC; monotone in the score). */
-function linear(c: Omit<NoiseCombiner, 'fit'>, row: ReadonlyArray<number | null>): number {
+function linear(
+  c: Pick<NoiseCombiner, 'mean' | 'std' | 'weights' | 'bias'>,
+  row: ReadonlyArray<number | null>,
+): number {
   return row.reduce<number>(
     (a, v, f) => a + (v === null || !Number.isFinite(v) ? 0 : ((v - c.mean[f]!) / c.std[f]!) * c.weights[f]!),
     c.bias,
