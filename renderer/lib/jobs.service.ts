@@ -45,6 +45,22 @@ export async function loadJobs(ctx: PhotoContext): Promise<void> {
   }
 }
 
+/** Queues an import of `root` and shows it in the tray at once; throws what the host answered. */
+export async function startFolderImport(ctx: PhotoContext, root: string): Promise<void> {
+  const { jobId } = await ctx.client.call('import.folder', { root });
+  ctx.jobs.put({
+    jobId,
+    kind: 'import-folder',
+    state: 'queued',
+    done: 0,
+    total: null,
+    rate: null,
+    etaSeconds: null,
+    currentFile: null,
+    errors: 0,
+  });
+}
+
 export async function importFolder(ctx: PhotoContext): Promise<void> {
   const root = ctx.jobs.importPath.trim();
   if (!root) {
@@ -52,18 +68,7 @@ export async function importFolder(ctx: PhotoContext): Promise<void> {
     return;
   }
   try {
-    const { jobId } = await ctx.client.call('import.folder', { root });
-    ctx.jobs.put({
-      jobId,
-      kind: 'import-folder',
-      state: 'queued',
-      done: 0,
-      total: null,
-      rate: null,
-      etaSeconds: null,
-      currentFile: null,
-      errors: 0,
-    });
+    await startFolderImport(ctx, root);
     ctx.jobs.importPath = '';
     ctx.app.notice = null;
   } catch (error) {

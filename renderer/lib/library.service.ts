@@ -2,11 +2,7 @@
 import type { PhotoContext } from './photo-context';
 import { PAGE_SIZE } from './photo-grid-state.svelte';
 import type { SavedSearch } from './library-state.svelte';
-import { handleError } from './handle-error';
-
-function isNotOpen(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'library_not_open';
-}
+import { handleError, isNotOpen } from './handle-error';
 
 /**
  * Sidebar facts and the first page of the grid; marks the library unavailable when the host has none open.
@@ -80,13 +76,5 @@ export async function removeSavedSearch(ctx: PhotoContext, name: string): Promis
     ctx.library.saved = (await ctx.client.call('searches.remove', { name })).searches;
   } catch (error) {
     handleError(ctx.app, 'Removing the saved search failed', error);
-  }
-}
-
-export async function loadRuntime(ctx: PhotoContext): Promise<void> {
-  try {
-    ctx.library.runtime = await ctx.client.call('settings.get', {});
-  } catch (error) {
-    if (!isNotOpen(error)) handleError(ctx.app, 'Loading settings failed', error);
   }
 }

@@ -37,11 +37,18 @@ export async function runSearch(ctx: PhotoContext): Promise<void> {
         : Promise.resolve(null),
     ]);
     if (serial !== search.serial) return;
+    const pairCaptions = await captionsOf(ctx, result.items);
+    if (serial !== search.serial) return;
     search.result = result;
     search.captions = captions?.items ?? [];
     lightbox.index = null;
     grid.showResults(
-      result.items.map((h) => ({ mediaId: h.mediaId, path: h.path, caption: h.text ?? null, score: h.score })),
+      result.items.map((h) => ({
+        mediaId: h.mediaId,
+        path: h.path,
+        caption: h.text ?? pairCaptions.get(h.mediaId) ?? null,
+        score: h.score,
+      })),
     );
     ctx.app.notice = null;
   } catch (error) {
@@ -49,6 +56,23 @@ export async function runSearch(ctx: PhotoContext): Promise<void> {
   } finally {
     if (serial === search.serial) search.busy = false;
   }
+}
+
+/**
+ * Image hits carry no text: their pair's caption (the grid's, when the photo has one) is looked up in one call so
+ * results read as captions, not file names. A failure leaves file names (the search itself still shows).
+ */
+async function captionsOf(ctx: PhotoContext, hits: ReadonlyArray<{ mediaId: number; text?: string }>) {
+  const ids = [...new Set(hits.filter((h) => h.text === undefined).map((h) => h.mediaId))];
+  const out = new Map<number, string>();
+  if (ids.length === 0) return out;
+  try {
+    const { items } = await ctx.client.call('media.items', { mediaIds: ids });
+    for (const i of items) if (i.caption !== null) out.set(i.mediaId, i.caption);
+  } catch {
+    // File names stand in; the search result is still right.
+  }
+  return out;
 }
 
 /** A dropped or pasted image file becomes the query image (sent as bytes; nothing is uploaded anywhere else). */

@@ -128,7 +128,12 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
     });
     const settings = new LibrarySettings({
       store,
-      embedder,
+      // Graphs open on first use in two places: the worker (imports, queries) and this thread (curation); the
+      // worker's report wins for a graph open in both, as that is where searches and imports run.
+      embedder: {
+        manifest: embedder.manifest,
+        providers: async () => ({ ...(await embedder.providers()), ...(await session.service?.providers()) }),
+      },
       loaded: {
         bundleDir,
         hostBundleDir: options.bundleDir,
