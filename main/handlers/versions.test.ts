@@ -126,4 +126,22 @@ describe('finetune.* and versions.* over the API contract', () => {
     expect(list.length).toBe(2);
     expect(list.find((v) => v.active)!.name).toBe(activeBefore);
   }, 120_000);
+
+  it('a caption edited in review while a fine-tuned version is active is searchable by its new text under that version', async () => {
+    const d = createDispatcher(createHandlers(app.ctx), { logError: () => {} });
+    const list = (await ok(d.dispatch('versions.list', {}, call))).versions;
+    expect(list.find((v) => v.active)!.name).not.toBe('tiny-albef');
+    const captions = (text: string) =>
+      ok(d.dispatch('search.query', { text, target: 'captions', limit: 3, minScore: -1 }, call));
+    const target = (await captions('caption number 7')).items[0]!;
+    const edited = 'a striped umbrella on the beach';
+    // Before the edit no caption has this text: nothing scores as the query itself.
+    expect((await captions(edited)).items[0]!.cosine).toBeLessThan(0.9999);
+    await app.ctx.curation!.act({ captionId: target.captionId!, action: 'edit', text: edited });
+    // Under the fine-tuned version the edited caption is now the new text's embedding through that version's heads:
+    // the query (same text, same heads) finds it at cosine 1.
+    const after = (await captions(edited)).items[0]!;
+    expect(after.captionId).toBe(target.captionId);
+    expect(after.cosine).toBeGreaterThan(0.9999);
+  }, 120_000);
 });

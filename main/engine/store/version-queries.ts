@@ -40,6 +40,8 @@ export class VersionQueries {
   private readonly missingCaptionsStmt;
   private readonly getActiveStmt;
   private readonly setActiveStmt;
+  private readonly editedCaptionsStmt;
+  private readonly editedStmt;
 
   constructor(db: Database.Database) {
     this.pairsStmt = db.prepare<[], { id: number; media_id: number; review_state: ReviewState }>(
@@ -71,6 +73,18 @@ export class VersionQueries {
       WHERE f.model_version_id = ? AND f.caption_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_version_id = ? AND e.caption_id = f.caption_id)
       ORDER BY f.id`);
+    // Captions whose text a correction changed (edit, suggestion, an undo of either): their CLS feature under the
+    // bundle's version was re-encoded, so a fine-tuned version's embedding of them may be of the old text.
+    this.editedCaptionsStmt = db.prepare<[], { caption_id: number }>(
+      'SELECT DISTINCT caption_id FROM corrections WHERE old_text <> new_text ORDER BY caption_id',
+    );
+    this.editedStmt = db.prepare<
+      [number, number, number],
+      { label: number | null; feature: Buffer; emb: Buffer | null }
+    >(`
+      SELECT e.id AS label, f.data AS feature, e.data AS emb FROM features f
+      LEFT JOIN embeddings e ON e.model_version_id = ? AND e.caption_id = f.caption_id
+      WHERE f.model_version_id = ? AND f.caption_id = ?`);
     this.getActiveStmt = db.prepare<[string], { value_json: string }>('SELECT value_json FROM settings WHERE key = ?');
     this.setActiveStmt = db.prepare(`
       INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
@@ -117,6 +131,22 @@ export class VersionQueries {
       images: read(this.missingImagesStmt.all(featureVersionId, versionId)),
       captions: read(this.missingCaptionsStmt.all(featureVersionId, versionId)),
     };
+  }
+
+  /**
+   * Every caption whose text a correction changed, with its current CLS feature under `featureVersionId` and its
+   * embedding under `versionId` (null when it has none yet). A fine-tuned version re-projects these (issue #10).
+   */
+  editedCaptions(
+    featureVersionId: number,
+    versionId: number,
+  ): Array<{ captionId: number; feature: Float32Array; embedding: Float32Array | null }> {
+    return this.editedCaptionsStmt.all().flatMap(({ caption_id }) => {
+      const r = this.editedStmt.get(versionId, featureVersionId, caption_id);
+      return r
+        ? [{ captionId: caption_id, feature: blobToVector(r.feature), embedding: r.emb ? blobToVector(r.emb) : null }]
+        : [];
+    });
   }
 
   /** The stored heads (safetensors bytes) of a fine-tuned version; undefined for the bundle's own version. */

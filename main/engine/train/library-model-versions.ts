@@ -61,6 +61,8 @@ export class LibraryModelVersions {
     indexes: VectorIndex[];
     heads?: ProjectionHeads;
   };
+  /** The bundle version's text-row rewrite counter when edited captions were last re-projected (-1: never). */
+  private textRewritesSeen = -1;
 
   constructor(private readonly parts: LibraryModelVersionsParts) {
     this.versions = new LibraryVersions(parts.store, parts.bundleDir, parts.embedder.manifest.name);
@@ -102,6 +104,7 @@ export class LibraryModelVersions {
   }
 
   search(request: SearchRequest): Promise<SearchResult> {
+    this.refreshEditedCaptions();
     return this.current.search.search(request);
   }
 
@@ -142,6 +145,7 @@ export class LibraryModelVersions {
         ...(this.parts.calibration ? { calibration: this.parts.calibration } : {}),
       });
       this.current = { version: v, search, indexes: [images, captions], heads };
+      this.textRewritesSeen = -1;
       this.catchUp();
     }
     for (const index of old.indexes) index.dispose();
@@ -175,11 +179,46 @@ export class LibraryModelVersions {
       }
     });
     for (const [index, label, emb] of added) index.add(label, emb);
-    return added.length;
+    return added.length + this.refreshEditedCaptions();
+  }
+
+  /**
+   * A caption edited in review (or given a suggested text) is re-encoded under the bundle's version only: its CLS
+   * feature and bundle embedding change, the fine-tuned active version's embedding would stay that of the old
+   * text. This re-projects the current feature of every edited caption with the active heads where it differs.
+   * Cheap when nothing changed: it runs only when the bundle version's text rows were rewritten since the last
+   * time (that counter moves in the same transaction as the re-encode, so an edit whose re-encode is still
+   * running is picked up on the next call, never skipped). Called by catchUp and before every search.
+   * Returns how many captions were updated.
+   */
+  refreshEditedCaptions(): number {
+    const { version, indexes, heads } = this.current;
+    if (!heads) return 0;
+    const { store } = this.parts;
+    const base = this.versions.base().id;
+    const rewrites = store.graphs.removals(base, 'text');
+    if (rewrites === this.textRewritesSeen) return 0;
+    this.textRewritesSeen = rewrites;
+    const updated: Array<[number, Float32Array]> = [];
+    store.transaction(() => {
+      for (const c of store.versions.editedCaptions(base, version.id)) {
+        const emb = projectRows(heads.text, c.feature, 1);
+        if (c.embedding && sameVector(c.embedding, emb)) continue;
+        updated.push([store.vectors.upsertText(version.id, c.captionId, emb).label, emb]);
+      }
+    });
+    for (const [label, emb] of updated) indexes[1]!.add(label, emb);
+    return updated.length;
   }
 
   dispose(): void {
     for (const index of this.current.indexes) index.dispose();
     this.current = { ...this.current, search: this.parts.base, indexes: [] };
   }
+}
+
+function sameVector(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
