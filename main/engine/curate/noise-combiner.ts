@@ -33,6 +33,10 @@ export interface CombinerFit {
   /** Synthetic mismatches (label 1) and library pairs (label 0) in the fit sample, by injection mode. */
   positives: Record<string, number>;
   negatives: number;
+  /** Library pairs left out of the second fit (they scored like the injected ones: likely real noise). */
+  droppedNegatives: number;
+  /** The quantile of the injected pairs' first-fit scores above which library pairs were left out (0 = no refit). */
+  refine: number;
   /** AUROC of a fit on 80% of the sample, on the other 20% (synthetic labels only: never a benchmark's). */
   heldOutAuroc: number | null;
   seed: number;

@@ -102,6 +102,9 @@ describe('self-supervised weights for a library', () => {
     // Labels were the injected ones only: 90 per mode, the library's pairs as the other class.
     expect(combiner.fit.positives).toEqual({ swap: 90, hard: 90 });
     expect(combiner.fit.negatives).toBe(2 * (450 - 90));
+    // The refit leaves out library pairs that score like the injected ones (among them most of the true noise).
+    expect(combiner.fit.droppedNegatives).toBeGreaterThan(0);
+    expect(combiner.fit.droppedNegatives).toBeLessThan(combiner.fit.negatives / 2);
     expect(combiner.fit.heldOutAuroc!).toBeGreaterThan(0.8);
     const itmWeight = Math.abs(combiner.weights[COMBINER_FEATURES.indexOf('itmLogit')]!);
     const maxWeight = Math.max(...combiner.weights.map(Math.abs));

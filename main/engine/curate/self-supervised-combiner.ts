@@ -4,6 +4,10 @@
  * same evidence for the corrupted copies as for the real pairs (pair-evidence.ts, ITM on the injected captions),
  * and fit the logistic combiner (noise-combiner.ts) to tell the injected pairs from the library's pairs. The fitted
  * weights say how much this model's parts are worth on this library; nothing in the fit sees a true noise label.
+ * Then a second fit without the library pairs that already look injected (`refine`, PU learning's reliable
+ * negatives). The defaults (20% per mode, hard from the 5 nearest texts, refine at the injected pairs' lower
+ * quartile) were chosen on a development split (data/emoji train_ext noisy files), never on the benchmark's
+ * train_core files (docs/curation.md).
  *
  * Two steps, because ITM needs the image tokens: `planSelfSupervision` says which extra (image, caption) pairs
  * need an ITM pass (the caller adds them to its one pass over the images), `fitSelfSupervised` fits afterwards.
@@ -57,7 +61,7 @@ const DEFAULTS: Required<SelfSupervisionOptions> = {
   maxClean: 1200,
   seed: 0x5e1f5eed,
   ridge: 1,
-  refine: 0,
+  refine: 0.25,
   minPairs: MIN_PAIRS,
   modes: ['swap', 'hard'],
   nearest: 5,
@@ -155,10 +159,19 @@ export async function fitSelfSupervised(input: FitInput): Promise<NoiseCombiner>
     testIdx.map((i) => labels[i]!),
   );
   const full = fitProcedure(rows, labels, o);
-  const { iterations, ...combiner } = full;
+  const { iterations, dropped, ...combiner } = full;
   return {
     ...combiner,
-    fit: { positives, negatives, heldOutAuroc, seed: o.seed, ridge: o.ridge, iterations },
+    fit: {
+      positives,
+      negatives,
+      droppedNegatives: dropped,
+      refine: o.refine,
+      heldOutAuroc,
+      seed: o.seed,
+      ridge: o.ridge,
+      iterations,
+    },
   };
 }
 
@@ -171,19 +184,20 @@ function fitProcedure(
   rows: ReadonlyArray<ReadonlyArray<number | null>>,
   labels: readonly boolean[],
   o: Required<SelfSupervisionOptions>,
-): ReturnType<typeof fitLogistic> {
+): ReturnType<typeof fitLogistic> & { dropped: number } {
   const first = fitLogistic(rows, labels, { ridge: o.ridge });
-  if (!(o.refine > 0)) return first;
+  if (!(o.refine > 0)) return { ...first, dropped: 0 };
   const s = rows.map((r) => linear(first, r));
   const pos = s.filter((_, i) => labels[i]).sort((a, b) => a - b);
-  if (pos.length === 0) return first;
+  if (pos.length === 0) return { ...first, dropped: 0 };
   const t = pos[Math.min(pos.length - 1, Math.floor(o.refine * pos.length))]!;
   const keep = rows.map((_, i) => i).filter((i) => labels[i] || s[i]! < t);
-  return fitLogistic(
+  const second = fitLogistic(
     keep.map((i) => rows[i]!),
     keep.map((i) => labels[i]!),
     { ridge: o.ridge },
   );
+  return { ...second, dropped: rows.length - keep.length };
 }
 
 /** The linear predictor of a raw feature row (for the held-out AUROC; monotone in the score). */
