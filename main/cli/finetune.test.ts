@@ -107,6 +107,31 @@ describe('pairscope finetune / versions / rollback', () => {
     // Before and after are measured on the same held-out gallery (whole photos, never trained on).
     expect([out.after.images, out.after.texts]).toEqual([out.before.images, out.before.texts]);
     expect(out.before.images).toBeGreaterThanOrEqual(2);
+    // pairscope eval --library evaluates the active (fine-tuned) version; the bundle's version through its own
+    // heads.safetensors gives exactly the figures of the bundle's ONNX projection.
+    const manifest = join(tmp.dir, 'eval.jsonl');
+    writeFileSync(
+      manifest,
+      Array.from({ length: 40 }, (_, i) =>
+        JSON.stringify({
+          image: `data/img/${i}.jpg`,
+          caption: `a ${WORDS[i % 8]} ${THINGS[Math.floor(i / 8) % 5]}`,
+          id: String(i),
+        }),
+      ).join('\n'),
+    );
+    const evalJson = async (extra: string[]) => {
+      const e = await run(['eval', '--manifest', manifest, '--bundle', TINY, '--no-itm', '--json', ...extra]);
+      expect(e.code, e.err).toBe(0);
+      return JSON.parse(e.out) as { modelVersion?: string; itc: unknown; n: { images: number; texts: number } };
+    };
+    const plain = await evalJson([]);
+    const active = await evalJson(['--library', lib]);
+    const bundleVersion = await evalJson(['--library', lib, '--model-version', 'tiny-albef']);
+    expect(active.modelVersion).toBe(out.version.name);
+    expect(active.n).toEqual({ images: 40, texts: 40 });
+    expect(bundleVersion.modelVersion).toBe('tiny-albef');
+    expect(bundleVersion.itc).toEqual(plain.itc);
     const list = await versions(lib);
     expect(list.map((v) => [v.name, v.active])).toEqual([
       ['tiny-albef', false],

@@ -29,7 +29,16 @@ export interface EvalReport {
 export async function evaluateManifest(
   embedder: Embedder,
   rows: readonly ManifestRow[],
-  options: { kTest: number; itm: boolean; log?: (line: string) => void },
+  options: {
+    kTest: number;
+    itm: boolean;
+    log?: (line: string) => void;
+    /**
+     * ITC embeddings from the CLS features through other heads than the bundle's (a fine-tuned library version,
+     * issue #10); ITM is unchanged (the fusion graph does not depend on the heads).
+     */
+    project?: { image: (cls: Float32Array) => Float32Array; text: (cls: Float32Array) => Float32Array };
+  },
 ): Promise<EvalReport> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
@@ -41,8 +50,10 @@ export async function evaluateManifest(
   );
   const images: Array<{ id: string; emb: Float32Array; tokens?: Float32Array }> = [];
   embedded.forEach((r, i) => {
-    if (r.ok) images.push({ id: rows[i]!.id, emb: r.value.emb, ...(r.value.tokens ? { tokens: r.value.tokens } : {}) });
-    else skipped.push(`line ${rows[i]!.line}: ${r.error.message}`);
+    if (r.ok) {
+      const emb = options.project ? options.project.image(r.value.cls) : r.value.emb;
+      images.push({ id: rows[i]!.id, emb, ...(r.value.tokens ? { tokens: r.value.tokens } : {}) });
+    } else skipped.push(`line ${rows[i]!.line}: ${r.error.message}`);
   });
   log(`embedded ${images.length} images`);
 
@@ -50,7 +61,7 @@ export async function evaluateManifest(
   const textResults = await embedder.embedTexts(distinct.map((t) => t.caption));
   const texts: Array<{ id: string; caption: string; emb: Float32Array }> = [];
   textResults.forEach((r, i) => {
-    if (r.ok) texts.push({ ...distinct[i]!, emb: r.value.emb });
+    if (r.ok) texts.push({ ...distinct[i]!, emb: options.project ? options.project.text(r.value.cls) : r.value.emb });
     else skipped.push(`caption ${JSON.stringify(distinct[i]!.caption)} (id ${distinct[i]!.id}): ${r.error.message}`);
   });
   log(`embedded ${texts.length} captions`);
