@@ -56,3 +56,45 @@ def test_training_writes_official_layout_checkpoint_and_log_then_resumes(tmp_pat
             r = res[mode][d]
             assert 0 <= r["R@1"] <= r["R@5"] <= r["R@10"] <= 100.0
         assert res[mode]["i2t"]["R@10"] == 100.0  # only 6 distinct texts: every image's top-10 holds its id
+
+
+def test_itm_stage_trains_only_the_fusion_layers_and_itm_head_and_keeps_a_loadable_checkpoint(tmp_path):
+    from tools.albef import itm_stage
+    manifest = _manifest(tmp_path)
+    run = str(tmp_path / "run")
+    assert train.main(["--run", run, "--train", manifest, "--epochs", "1", "--max-steps", "2",
+                       "--emojibase", "", *TINY]) == 0
+    out = str(tmp_path / "itm")
+    assert itm_stage.main(["--checkpoint", f"{run}/checkpoint_last.pth", "--vocab", f"{run}/vocab.txt",
+                           "--train", manifest, "--out", out, "--max-steps", "4", "--batch", "4",
+                           "--warmup", "1", "--lr", "1e-2"]) == 0
+    before = torch.load(f"{run}/checkpoint_last.pth", map_location="cpu")["model"]
+    after = torch.load(f"{out}/checkpoint_last.pth", map_location="cpu")
+    assert after["itm_stage"]["steps"] == 4 and after["config"] == torch.load(
+        f"{run}/checkpoint_last.pth", map_location="cpu")["config"]
+    changed = {k for k in before if not torch.equal(before[k], after["model"][k])}
+    # TINY: 2 text layers, fusion from layer 1 → only encoder.layer.1 (+ its momentum copy) and itm_head move.
+    assert changed and all(k.startswith(("text_encoder.encoder.layer.1.", "text_encoder_m.encoder.layer.1.",
+                                         "itm_head.")) for k in changed), sorted(changed)
+    assert any(k.startswith("itm_head.") for k in changed)
+    for k in after["model"]:
+        if k.startswith("text_encoder.encoder.layer.1."):
+            assert torch.equal(after["model"][k], after["model"][k.replace("text_encoder.", "text_encoder_m.", 1)])
+    assert [json.loads(x)["step"] for x in open(f"{out}/itm_log.jsonl")] == [1, 2, 3, 4]
+    # export/evaluate read it like any train.py checkpoint
+    assert evaluate.load_checkpoint_model(f"{out}/checkpoint_last.pth") is not None
+
+
+def test_itm_negatives_never_share_the_concept_and_follow_the_random_share():
+    from tools.albef.itm_stage import draw_negatives
+    gen = torch.Generator().manual_seed(0)
+    idx = torch.tensor([0, 0, 1, 2, 3, 4, 5, 6])
+    sim = torch.zeros(8, 8)
+    sim[:, 7] = 50.0  # column 7 dominates the hard distribution
+    hard_cols, valid = draw_negatives(sim, idx, 0.0, gen)
+    assert valid.all() and (hard_cols[:7] == 7).all()
+    for _ in range(20):
+        cols, valid = draw_negatives(sim, idx, 1.0, gen)
+        assert valid.all() and (idx[cols] != idx).all()
+    lonely, valid = draw_negatives(torch.zeros(2, 2), torch.tensor([3, 3]), 0.5, gen)
+    assert not valid.any()
