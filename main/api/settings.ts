@@ -36,6 +36,11 @@ export const settingsViewSchema = z.object({
   /** The choice differs from what runs: it applies the next time the library is opened (the next model load). */
   pendingReload: z.boolean(),
   bundles: z.array(bundleCheckSchema),
+  /** Photos in the library, and how many have an embedding of the loaded bundle (fewer after a bundle switch). */
+  embedded: z.object({
+    photos: z.number().int().nonnegative(),
+    withThisModel: z.number().int().nonnegative(),
+  }),
 });
 
 /** What removing a library root deletes from the library (never the files on disk). */

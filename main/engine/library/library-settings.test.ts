@@ -133,6 +133,7 @@ describe('LibrarySettings (Settings panel: runtime choices, bundles, library roo
     expect(l.session.store.media.count()).toBe(7);
 
     expect(l.settings.rootContents(folder)).toEqual({ root: folder, photos: 4, captions: 4, corrections: 0 });
+    expect((await l.settings.get()).embedded).toEqual({ photos: 7, withThisModel: 7 });
     expect(l.session.store.media.count()).toBe(7); // counting deletes nothing
 
     const hitsBefore = await l.search.search({ text: 'emoji', limit: 50, minScore: -1 });
@@ -146,6 +147,7 @@ describe('LibrarySettings (Settings panel: runtime choices, bundles, library roo
       path.join(dir, 'keep'),
     ]);
     expect(l.settings.skippedRoots()).toEqual(new Set([folder]));
+    expect((await l.settings.get()).embedded).toEqual({ photos: 3, withThisModel: 3 });
     expect(readdirSync(folder).filter((f) => f.endsWith('.png'))).toHaveLength(4); // files untouched
     expect(() => l.settings.rootContents(path.join(dir, 'elsewhere'))).toThrow(/is not a root of this library/);
     await close();

@@ -51,6 +51,8 @@ export interface LibrarySettingsParts {
   store: LibraryStore;
   embedder: Pick<Embedder, 'providers' | 'manifest'>;
   loaded: LoadedRuntime;
+  /** The loaded bundle's model version: how many photos have an embedding of it. */
+  modelVersionId: number;
   /** Folders whose sub-folders holding a manifest.json are offered as bundles (e.g. resources/models). */
   bundleParents: readonly string[];
   /** Jobs and watchers of the library (only folder imports are looked at). */
@@ -100,6 +102,11 @@ export class LibrarySettings {
       /** The stored choice differs from what runs: it applies the next time the library is opened. */
       pendingReload: !samePreferences(chosen, loaded),
       bundles,
+      /** Photos embedded with the loaded bundle: after a switch, the rest are searchable once re-imported. */
+      embedded: {
+        photos: store.media.count(),
+        withThisModel: store.vectors.count(this.parts.modelVersionId, 'image'),
+      },
     };
   }
 

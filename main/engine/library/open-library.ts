@@ -141,6 +141,7 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
         prefs,
         loadProblem,
       },
+      modelVersionId: session.ingest.modelVersionId,
       bundleParents: options.bundleParents ?? [dirname(resolve(options.bundleDir))],
       ingest: session.ingest,
       dropVector: (modelVersionId, space, label) => {
