@@ -21,11 +21,17 @@ const { defaultLibraryPath } = await import('../main/default-library.ts');
 // With no --library, every shell opens main/default-library.ts's choice: the demo library. On the first run it does
 // not exist yet (data/ is not in git), so build it here: the demo photos from the installed packages
 // (tools/dataset, about a minute) imported with the bundled model (`pairscope demo`, about 15 s).
-if (!values.library && !defaultLibraryPath()) ensureDemoLibrary();
+// It also runs when the library exists: `pairscope demo` is a no-op (a second or two) when the library was built
+// from the same demo source with the same bundle, and re-embeds it when the bundled model has changed since.
+if (!values.library) ensureDemoLibrary(Boolean(defaultLibraryPath()));
 const libraryPath = values.library ? path.resolve(values.library) : defaultLibraryPath();
 
-function ensureDemoLibrary() {
-  console.log('First run: building the demo library (demo photos + the bundled model)…');
+function ensureDemoLibrary(exists) {
+  console.log(
+    exists
+      ? 'Checking the demo library against the bundled model…'
+      : 'First run: building the demo library (demo photos + the bundled model)…',
+  );
   const steps = [
     [bin('tsx'), ['tools/dataset/build-demo-library-source.ts']],
     [process.execPath, ['bin/pairscope.js', 'demo']],
