@@ -1,6 +1,7 @@
 /**
  * Retrieval through the library store vs `pairscope eval` on the same manifest and bundle (issue #6: the store
- * adds no loss). Both ITC recalls are computed in this run; HNSW at the default ef serves the store side.
+ * adds no loss). Both ITC recalls are computed in this run; HNSW at the index's calibrated ef serves the store side,
+ * and the same store searched exactly (`storeExact`) separates HNSW's approximation from ties.
  *
  *   npx tsx bench/index/eval-parity.ts --manifest data/emoji/test_fluent_seen.jsonl --bundle test/fixtures/tiny-albef
  */
@@ -43,8 +44,21 @@ try {
     captions,
   });
   const through = await recallsThroughStore(search, rows);
-  images.dispose();
-  captions.dispose();
+  // The same store searched exactly (every row scored): tells HNSW's approximation apart from score ties.
+  const exactImages = VectorIndex.open(store, mv, 'image', { dim, exactBelow: Number.MAX_SAFE_INTEGER });
+  const exactCaptions = VectorIndex.open(store, mv, 'text', { dim, exactBelow: Number.MAX_SAFE_INTEGER });
+  const exact = await recallsThroughStore(
+    new LibrarySearch({
+      store,
+      encoder: new ModelQueryEncoder(embedder, name),
+      modelVersionId: mv,
+      images: exactImages,
+      captions: exactCaptions,
+    }),
+    rows,
+  );
+  const efSearch = { images: images.efCalibration, captions: captions.efCalibration };
+  for (const idx of [images, captions, exactImages, exactCaptions]) idx.dispose({ persist: false });
   store.close();
   console.log(
     JSON.stringify(
@@ -55,6 +69,8 @@ try {
         skipped: { eval: report.skipped.length, store: skipped },
         eval: report.itc,
         store: through,
+        storeExact: exact,
+        efSearch,
       },
       null,
       2,

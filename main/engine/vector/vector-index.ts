@@ -1,11 +1,10 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { LibraryStore } from '../store/library-store';
 import type { VectorSpace } from '../store/media-filter';
 import { calibrateEf, type EfCalibration } from './ef-calibration';
 import { exactTopK, type Neighbour } from './exact-search';
-import { defaultGraphCacheDir, fileChunks, hashFile, withTempGraphFile, writeChunks } from './graph-blob';
+import { defaultGraphCacheDir, fileChunks, writeChunks } from './graph-blob';
+import { GraphFileCache } from './graph-file-cache';
 
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -85,7 +84,7 @@ export class VectorIndex {
    */
   efCalibration: EfCalibration | null = null;
   private fixedEf = false;
-  private graphCacheDir: string | null = null;
+  private graphFile!: GraphFileCache;
   private calibrateFrom = 1000;
   private onRebuildProgress: ((done: number, total: number) => void) | undefined;
 
@@ -111,8 +110,10 @@ export class VectorIndex {
     const params = { ...DEFAULT_HNSW_PARAMS, ...options.params };
     const index = new VectorIndex(store, modelVersionId, space, options.dim, params, options.exactBelow ?? 1000);
     index.fixedEf = options.params?.efSearch !== undefined;
-    index.graphCacheDir =
-      options.graphCacheDir === undefined ? defaultGraphCacheDir(store.file) : options.graphCacheDir;
+    index.graphFile = new GraphFileCache(
+      options.graphCacheDir === undefined ? defaultGraphCacheDir(store.file) : options.graphCacheDir,
+      `${modelVersionId}-${space}.hnsw`,
+    );
     index.calibrateFrom = Math.max(options.calibrateFrom ?? 1000, 20);
     if (options.onRebuildProgress) index.onRebuildProgress = options.onRebuildProgress;
     index.status = index.loadOrRebuild();
@@ -197,7 +198,7 @@ export class VectorIndex {
       deletedCount: this.deletedCount,
       ...(this.efCalibration ? { efCalibration: this.efCalibration } : {}),
     };
-    this.withGraphFile((file) => {
+    this.graphFile.write((file) => {
       this.hnsw!.writeIndexSync(file);
       const { chunks, finish } = fileChunks(file);
       this.store.transaction(() => {
@@ -299,13 +300,12 @@ export class VectorIndex {
     try {
       // The cached file is read only when its bytes hash to the checksum stored with the blob (same check as the
       // blob's, before hnswlib sees a byte); otherwise it is dropped and the blob is read and cached again.
-      const cache = this.cacheFile();
-      if (cache && fileSize(cache) === meta.byteLength && hashFile(cache).checksum === meta.checksum) {
-        readGraph(cache);
+      const cached = this.graphFile.verified(meta.byteLength, meta.checksum);
+      if (cached) {
+        readGraph(cached);
         from = 'cache';
       } else {
-        if (cache) rmSync(cache, { force: true });
-        this.withGraphFile((file) => {
+        this.graphFile.write((file) => {
           const got = writeChunks(file, this.store.graphs.chunks(this.modelVersionId, this.space));
           if (got.byteLength !== meta.byteLength || got.checksum !== meta.checksum) {
             throw new Error(
@@ -330,40 +330,6 @@ export class VectorIndex {
       }
     }
     return { state: 'loaded', elementCount: rows, ms: performance.now() - t0, caughtUp, from };
-  }
-
-  /**
-   * Runs `fn` with a fresh path for a graph file. With a cache folder, a file `fn` finished with becomes the
-   * cached copy (renamed into place, so a kill leaves the old copy or the new one, never half of one); without
-   * one, it is a temp file removed afterwards (hnswlib reads and writes graphs only through files).
-   */
-  private withGraphFile<T>(fn: (file: string) => T): T {
-    const cache = this.cacheFile();
-    if (!cache) return withTempGraphFile(fn);
-    const tmp = `${cache}.${process.pid}.tmp`;
-    try {
-      const result = fn(tmp);
-      renameSync(tmp, cache);
-      return result;
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-  }
-
-  /** The cached graph file of this (version, space); null when there is no usable cache folder. */
-  private cacheFile(): string | null {
-    const dir = this.graphCacheDir;
-    if (dir === null) return null;
-    const base = `${this.modelVersionId}-${this.space}.hnsw`;
-    try {
-      mkdirSync(dir, { recursive: true });
-      // Leftovers of a process killed while writing (the library is locked to one process, so none is live).
-      for (const f of readdirSync(dir)) if (f.startsWith(`${base}.`) && f.endsWith('.tmp')) rmSync(join(dir, f));
-    } catch {
-      this.graphCacheDir = null; // e.g. a read-only folder: work without the copy
-      return null;
-    }
-    return join(dir, base);
   }
 
   /**
@@ -410,14 +376,6 @@ export class VectorIndex {
     for (let i = 0; i < v.length; i++) {
       if (!Number.isFinite(v[i]!)) throw new RangeError(`vector component ${i} is ${v[i]}, not a finite number`);
     }
-  }
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return -1;
   }
 }
 
