@@ -36,7 +36,14 @@ describe('electron-builder.yml', () => {
 
   it('names the app and packs the bundles only, never data/ or the sources', () => {
     expect([config.appId, config.productName]).toEqual(['org.pairscope.app', 'Pairscope']);
-    expect(config.files).toEqual(['out/**/*', '!out/**/*.map', 'package.json']);
+    expect(config.files).toEqual([
+      'out/**/*',
+      '!out/**/*.map',
+      'package.json',
+      '!node_modules/tsx/**',
+      '!node_modules/esbuild/**',
+      '!node_modules/@esbuild/**',
+    ]);
     const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main.startsWith('out/')).toBe(true);
   });
