@@ -3,7 +3,8 @@
  * sit for a bundle, on the demo library's pairs: every distinct caption is a text query, its own photo(s) are the
  * relevant results, every other photo is not. Prints, per candidate cut-off, how many queries keep their own photo
  * and how many photos pass per query, then the cut-off that best separates the two (Youden's J over all
- * query–photo scores) and the one that keeps 90 % of own photos. Scores are the cosines the UI shows.
+ * query–photo scores) and the one that keeps 90 % of own photos; for image queries, how other photos score against
+ * each photo (a photo scores 1.00 against itself). Scores are the cosines the UI shows.
  *
  * Usage: nice -n 19 npx tsx bench/ui/cutoff.ts [--bundle DIR] [--pairs data/demo/pairs.jsonl] [--out FILE.json]
  */
@@ -80,6 +81,9 @@ const e2e = E2E.map(([q, file], k) => {
   const rank = row.filter((s) => s > row[own]!).length + 1;
   return { query: q, file, score: row[own]!, rank };
 });
+// Image → image: each photo as the query against every other photo (the photo itself scores 1.00).
+const imageOthers: number[] = [];
+imageEmb.forEach((a, i) => imageEmb.forEach((b, j) => j !== i && imageOthers.push(dot(a, b))));
 const summary = {
   bundle: bundleDir,
   model: embedder.manifest.name,
@@ -88,6 +92,7 @@ const summary = {
   embedSeconds: embedMs / 1000,
   ownScore: { p10: pct(positives, 0.1), p50: pct(positives, 0.5), p90: pct(positives, 0.9) },
   otherScore: { p50: pct(negatives, 0.5), p90: pct(negatives, 0.9), p99: pct(negatives, 0.99) },
+  imageToOtherImages: { p50: pct(imageOthers, 0.5), p90: pct(imageOthers, 0.9), p99: pct(imageOthers, 0.99) },
   youden: best,
   keep90,
   at020: rows.find((r) => Math.abs(r.cutoff - 0.2) < 1e-9),

@@ -12,13 +12,18 @@ export type ImageQuery =
   | { kind: 'bytes'; name: string; bytesBase64: string; previewUrl: string }
   | { kind: 'library'; name: string; libraryPath: string; mediaId: number };
 
-/** Cosine scores of the joint space: 0.2 keeps related items and drops the unrelated tail (tunable in the UI). */
-export const DEFAULT_CUTOFF = 0.2;
+/**
+ * Default cut-offs on the cosine scores of the joint space, per kind of query (image queries score every photo
+ * higher than words do). Measured on the demo library with the bundled model: docs/ui.md "Scores and the cut-off".
+ */
+export const DEFAULT_CUTOFFS = { text: 0.2, image: 0.2 } as const;
 
 export class SearchState {
   text = $state('');
   image = $state<ImageQuery | null>(null);
-  minScore = $state(DEFAULT_CUTOFF);
+  minScore = $state<number>(DEFAULT_CUTOFFS.text);
+  /** The person set the cut-off (slider, or an album's own): it then stays across queries until Clear. */
+  cutoffChosen = $state(false);
   filter = $state<MediaFilter>({});
   busy = $state(false);
   /** The last answer; null while browsing (no query). */
@@ -30,6 +35,11 @@ export class SearchState {
 
   get active(): boolean {
     return this.text.trim() !== '' || this.image !== null;
+  }
+
+  /** The cut-off a query of this kind starts with. */
+  get defaultCutoff(): number {
+    return this.image ? DEFAULT_CUTOFFS.image : DEFAULT_CUTOFFS.text;
   }
 
   get describe(): string {

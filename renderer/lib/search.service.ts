@@ -20,6 +20,7 @@ export async function runSearch(ctx: PhotoContext): Promise<void> {
   const { search, grid, lightbox } = ctx;
   if (!search.active) return browse(ctx);
   const serial = ++search.serial;
+  if (!search.cutoffChosen) search.minScore = search.defaultCutoff;
   const text = search.text.trim();
   const image = imageInput(ctx);
   const base = {
@@ -114,13 +115,17 @@ export function clearImage(ctx: PhotoContext): void {
 export async function clearSearch(ctx: PhotoContext): Promise<void> {
   clearImage(ctx);
   ctx.search.text = '';
+  ctx.search.cutoffChosen = false;
   await browse(ctx);
 }
 
 export async function applySavedSearch(ctx: PhotoContext, saved: SavedSearch): Promise<void> {
   clearImage(ctx);
   ctx.search.text = saved.text ?? '';
-  if (saved.minScore !== undefined) ctx.search.minScore = saved.minScore;
+  if (saved.minScore !== undefined) {
+    ctx.search.minScore = saved.minScore;
+    ctx.search.cutoffChosen = true;
+  }
   ctx.search.filter = saved.filter ?? {};
   await runSearch(ctx);
 }
