@@ -28,6 +28,8 @@ export class SearchState {
   busy = $state(false);
   /** The last answer; null while browsing (no query). */
   result = $state.raw<SearchOutput | null>(null);
+  /** With "no good match": the score of the best result under the cut-off (null: none at all). */
+  bestScore = $state<number | null>(null);
   /** Image → text: captions of the library that fit the query image. */
   captions = $state.raw<CaptionHit[]>([]);
   /** Bumped per search, so a slow answer to an older query is dropped. */

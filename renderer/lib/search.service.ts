@@ -38,8 +38,18 @@ export async function runSearch(ctx: PhotoContext): Promise<void> {
         : Promise.resolve(null),
     ]);
     if (serial !== search.serial) return;
-    const pairCaptions = await captionsOf(ctx, result.items);
+    const [pairCaptions, best] = await Promise.all([
+      captionsOf(ctx, result.items),
+      // "No good match" says how close the best result came, so the person knows how far to lower the cut-off.
+      result.noGoodMatch
+        ? ctx.client.call('search.query', { ...base, limit: 1, minScore: -1 }).then(
+            (r) => r.items[0]?.score ?? null,
+            () => null,
+          )
+        : Promise.resolve(null),
+    ]);
     if (serial !== search.serial) return;
+    search.bestScore = best;
     search.result = result;
     search.captions = captions?.items ?? [];
     lightbox.index = null;
