@@ -52,12 +52,21 @@ Example: pairscope curate --library ~/pairscope-lib --json --limit 20`,
     const { dbFile } = libraryFiles(values.library);
     if (!existsSync(dbFile)) throw new Error(`no library at ${values.library} (expected ${dbFile})`);
     const { curationFor } = await import('../engine/curate/library-curation');
-    const session = await ImportSession.open({
-      library: values.library,
-      bundleDir: values.model ? path.resolve(values.model) : defaultBundleDir,
-    });
+    const bundleDir = values.model ? path.resolve(values.model) : defaultBundleDir;
+    const session = await ImportSession.open({ library: values.library, bundleDir });
     try {
       const curation = await curationFor(session, { author: 'cli' });
+      // The library's active model version (a fine-tune, issue #10) scores and orders the queue, as in the app;
+      // its CLS features are the bundle version's, where corrected captions are re-encoded.
+      let following: number | null = null;
+      if (session.store.versions.activeId() !== undefined) {
+        const { LibraryVersions } = await import('../engine/train/library-versions');
+        const versions = new LibraryVersions(session.store, bundleDir, session.embedder.manifest.name);
+        const active = versions.active();
+        const base = versions.base();
+        if (active.id !== base.id)
+          following = curation.useModelVersion(active.id, versions.heads(active).momentum, undefined, base.id);
+      }
       if (values.apply) {
         const { applyCorrectionsFile } = await import('../engine/curate/apply-corrections');
         const file = path.resolve(values.apply);
@@ -76,7 +85,7 @@ Example: pairscope curate --library ~/pairscope-lib --json --limit 20`,
         io.stdout(values.json ? JSON.stringify({ events: events.length }) : `${events.length} events written`);
         return 0;
       }
-      const job = values.rescore ? curation.rescore() : curation.ensureScored();
+      const job = values.rescore ? curation.rescore() : (curation.ensureScored() ?? following);
       if (job !== null) {
         const done = await session.ingest.runner.wait(job);
         if (done.state !== 'done') throw new Error(`scoring ${done.state}: ${JSON.stringify(done.error)}`);

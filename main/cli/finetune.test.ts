@@ -92,6 +92,14 @@ describe('pairscope finetune / versions / rollback', () => {
 
   it('fine-tunes into a new active version that changes search, and rollback restores results exactly', async () => {
     const before = await search(lib, 'a red ball');
+    const queue = async () => {
+      const q = await run(['curate', '--library', lib, '--model', TINY, '--json', '--limit', '200']);
+      expect(q.code, q.err).toBe(0);
+      return new Map(
+        (JSON.parse(q.out) as Array<{ caption_id: number; score: number }>).map((e) => [e.caption_id, e.score]),
+      );
+    };
+    const queueBefore = await queue();
     const r = await run(['finetune', '--library', lib, '--model', TINY, '--json']);
     expect(r.code, r.err).toBe(0);
     const out = JSON.parse(r.out) as {
@@ -107,6 +115,10 @@ describe('pairscope finetune / versions / rollback', () => {
     // Before and after are measured on the same held-out gallery (whole photos, never trained on).
     expect([out.after.images, out.after.texts]).toEqual([out.before.images, out.before.texts]);
     expect(out.before.images).toBeGreaterThanOrEqual(2);
+    // pairscope curate scores and orders the queue with the active (fine-tuned) version.
+    const queueAfter = await queue();
+    expect([...queueAfter.keys()].sort()).toEqual([...queueBefore.keys()].sort());
+    expect([...queueAfter].some(([id, score]) => queueBefore.get(id) !== score)).toBe(true);
     // pairscope eval --library evaluates the active (fine-tuned) version; the bundle's version through its own
     // heads.safetensors gives exactly the figures of the bundle's ONNX projection.
     const manifest = join(tmp.dir, 'eval.jsonl');

@@ -144,4 +144,34 @@ describe('finetune.* and versions.* over the API contract', () => {
     expect(after.captionId).toBe(target.captionId);
     expect(after.cosine).toBeGreaterThan(0.9999);
   }, 120_000);
+
+  it('the review queue follows the active version: scored with its heads after a switch, the bundle scores after a rollback', async () => {
+    const d = createDispatcher(createHandlers(app.ctx), { logError: () => {} });
+    const runner = app.ctx.ingest!.runner;
+    const settle = async () => {
+      for (const j of runner.list(50)) if (j.state === 'queued' || j.state === 'running') await runner.wait(j.id);
+    };
+    // The context exposes the API's part of Curation; the version it follows is on the object itself.
+    const curation = app.ctx.curation! as NonNullable<typeof app.ctx.curation> & { readonly modelVersionId: number };
+    const list = (await ok(d.dispatch('versions.list', {}, call))).versions;
+    const fineTuned = list.find((v) => v.active)!;
+    const bundle = list.find((v) => v.name === 'tiny-albef')!;
+    expect(fineTuned.id).not.toBe(bundle.id);
+    await settle();
+    const scores = () => {
+      const q = curation.queue({ limit: 500, states: ['unreviewed', 'accepted', 'corrected', 'rejected'] });
+      expect(q.scored).toBe(q.pairs);
+      return new Map(q.items.map((i) => [i.captionId, i.score]));
+    };
+    expect(curation.modelVersionId).toBe(fineTuned.id);
+    const underFineTuned = scores();
+    await ok(d.dispatch('versions.rollback', { version: 'tiny-albef' }, call));
+    expect(curation.modelVersionId).toBe(bundle.id);
+    await settle();
+    const underBundle = scores();
+    expect([...underBundle.keys()].sort()).toEqual([...underFineTuned.keys()].sort());
+    expect([...underBundle].some(([id, score]) => underFineTuned.get(id) !== score)).toBe(true);
+    await ok(d.dispatch('versions.rollback', { version: fineTuned.name }, call));
+    expect(curation.modelVersionId).toBe(fineTuned.id);
+  }, 120_000);
 });

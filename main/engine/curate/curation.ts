@@ -53,6 +53,12 @@ export interface CurationDeps {
   modelVersionId: number;
   momentum: ProjectionHeads;
   itm?: ItmScorer;
+  /**
+   * Where CLS features live when not under `modelVersionId` (a fine-tuned version: the bundle's version, issue #10).
+   * Scoring reads them there, and a corrected caption is re-encoded there (with `encodeText`/`textIndex` of that
+   * version); the fine-tuned version then re-projects it itself (train/library-model-versions.ts).
+   */
+  featureVersionId?: number;
   /** Embedding + CLS feature of a caption text under the active model (re-encoding a corrected caption). */
   encodeText?: (text: string) => Promise<{ emb: Float32Array; cls: Float32Array }>;
   textIndex?: { add(label: number, vector: Float32Array): void };
@@ -78,7 +84,7 @@ export class Curation {
     this.deps = { ...deps };
     deps.runner.register(SCORE_JOB, async (ctx) => {
       // The version active when the job runs (a job resumed after a switch scores the new version).
-      const { store, modelVersionId, momentum, itm } = this.deps;
+      const { store, modelVersionId, momentum, itm, featureVersionId } = this.deps;
       // Progress counts images through ITM (the slow part); the commit marks all of them done.
       let total = 1;
       ctx.setTotal(total);
@@ -86,6 +92,7 @@ export class Curation {
         store,
         modelVersionId,
         momentum,
+        ...(featureVersionId !== undefined ? { featureVersionId } : {}),
         ...(itm ? { itm } : {}),
         signal: ctx.signal,
         onProgress: (done, all) => {
@@ -117,8 +124,16 @@ export class Curation {
     modelVersionId: number,
     momentum: ProjectionHeads,
     encodeText?: CurationDeps['encodeText'],
+    featureVersionId?: number,
   ): number | null {
-    this.deps = { ...this.deps, modelVersionId, momentum, ...(encodeText ? { encodeText } : {}) };
+    const { featureVersionId: _previous, ...rest } = this.deps;
+    this.deps = {
+      ...rest,
+      modelVersionId,
+      momentum,
+      ...(encodeText ? { encodeText } : {}),
+      ...(featureVersionId !== undefined && featureVersionId !== modelVersionId ? { featureVersionId } : {}),
+    };
     return this.ensureScored();
   }
 
@@ -311,10 +326,10 @@ export class Curation {
   }
 
   private async reencodeIfChanged(event: CorrectionEvent): Promise<void> {
-    const { encodeText, store, modelVersionId, textIndex } = this.deps;
+    const { encodeText, store, modelVersionId, featureVersionId, textIndex } = this.deps;
     if (!encodeText || event.oldText === event.newText) return;
     const { emb, cls } = await encodeText(event.newText);
-    const label = store.curation.replaceCaptionVectors(modelVersionId, event.captionId, emb, cls);
+    const label = store.curation.replaceCaptionVectors(featureVersionId ?? modelVersionId, event.captionId, emb, cls);
     textIndex?.add(label, emb);
   }
 }

@@ -50,6 +50,11 @@ export interface ScoreLibraryInput {
   modelVersionId: number;
   /** The version's momentum heads (and temperature); without `_m` tensors they equal the student heads. */
   momentum: ProjectionHeads;
+  /**
+   * Where the CLS features are stored, when not under `modelVersionId`: a fine-tuned version (issue #10) has
+   * only embeddings; its features are the bundle version's (the encoders are frozen).
+   */
+  featureVersionId?: number;
   itm?: ItmScorer;
   /** Images per ITM call (the scorer gets this many at a time). */
   itmBatch?: number;
@@ -81,8 +86,8 @@ export async function scoreLibrary(input: ScoreLibraryInput): Promise<ScoreLibra
   const cur = store.curation;
   const imageEmb = cur.embeddings(mv, 'image');
   const textEmb = cur.embeddings(mv, 'text');
-  const imageFeat = cur.features(mv, 'media');
-  const textFeat = cur.features(mv, 'caption');
+  const imageFeat = cur.features(input.featureVersionId ?? mv, 'media');
+  const textFeat = cur.features(input.featureVersionId ?? mv, 'caption');
   const all = cur.pairs();
   const pairs = all.filter(
     (p) => imageEmb.has(p.mediaId) && textEmb.has(p.captionId) && imageFeat.has(p.mediaId) && textFeat.has(p.captionId),

@@ -118,6 +118,9 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       tokenCache,
       calibration,
       ...(options.onFineTune ? { onFineTune: options.onFineTune } : {}),
+      // The review queue scores and ranks with the active version (issue #10); corrected captions are still
+      // re-encoded under the bundle's version, whose features every version shares.
+      onSwitch: (t) => curation?.useModelVersion(t.modelVersionId, t.momentum, undefined, t.featureVersionId),
     });
     versions = modelVersions;
     const catalog = new MediaCatalog({
@@ -142,6 +145,7 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
         loadProblem,
       },
       modelVersionId: session.ingest.modelVersionId,
+      bundleSha256: model.bundleSha256,
       bundleParents: options.bundleParents ?? [dirname(resolve(options.bundleDir))],
       ingest: session.ingest,
       dropVector: (modelVersionId, space, label) => {
@@ -150,6 +154,8 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
       },
     });
     curation = await curationFor(session);
+    const target = modelVersions.curationTarget();
+    curation.useModelVersion(target.modelVersionId, target.momentum, undefined, target.featureVersionId);
     curation.ensureScored();
     // Imports a crash or quit interrupted resume at their cursors; imported folders are watched again (issue #7).
     session.ingest.resume({ watch: true, skipRoots: settings.skippedRoots() });

@@ -51,6 +51,19 @@ export interface LibraryModelVersionsParts {
   /** ITM calibration of the bundle: the fusion graph is the same for every version (only heads change). */
   calibration?: ItmCalibration;
   onFineTune?: (u: FineTuneUpdate) => void;
+  /**
+   * After every switch of the active version (fine-tune, rollback): what curation must follow to score and
+   * queue that version (open-library passes it to Curation.useModelVersion).
+   */
+  onSwitch?: (target: CurationTarget) => void;
+}
+
+/** The active version as curation needs it: its id, its momentum heads, and where its CLS features are stored. */
+export interface CurationTarget {
+  modelVersionId: number;
+  /** The bundle's version: a fine-tuned version stores no features of its own (encoders are frozen). */
+  featureVersionId: number;
+  momentum: ProjectionHeads;
 }
 
 export class LibraryModelVersions {
@@ -103,6 +116,15 @@ export class LibraryModelVersions {
     return this.current.version;
   }
 
+  curationTarget(): CurationTarget {
+    const v = this.current.version;
+    return {
+      modelVersionId: v.id,
+      featureVersionId: this.versions.base().id,
+      momentum: this.versions.heads(v).momentum,
+    };
+  }
+
   search(request: SearchRequest): Promise<SearchResult> {
     this.refreshEditedCaptions();
     return this.current.search.search(request);
@@ -149,6 +171,7 @@ export class LibraryModelVersions {
       this.catchUp();
     }
     for (const index of old.indexes) index.dispose();
+    this.parts.onSwitch?.(this.curationTarget());
   }
 
   /**
