@@ -40,6 +40,8 @@ export const settingsViewSchema = z.object({
   embedded: z.object({
     photos: z.number().int().nonnegative(),
     withThisModel: z.number().int().nonnegative(),
+    /** Those embeddings came from another build of a bundle with this name (e.g. before a retrain). */
+    otherBuild: z.boolean(),
   }),
 });
 

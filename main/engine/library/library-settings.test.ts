@@ -1,8 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../project-paths';
+import { LibraryStore } from '../store/library-store';
 import { openLibrary, type OpenLibrary } from './open-library';
 import { RUNTIME_PREFERENCES_KEY } from './runtime-preferences';
 
@@ -106,6 +107,16 @@ describe('LibrarySettings (Settings panel: runtime choices, bundles, library roo
     expect(s.loadProblem).toContain(`the chosen bundle ${copy} did not load`);
   });
 
+  it('says when the library’s embeddings came from another build of a bundle with the same name', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(TINY, 'manifest.json'), 'utf8')) as { name: string };
+    mkdirSync(path.join(dir, 'lib'));
+    const store = LibraryStore.open(path.join(dir, 'lib', 'library.pairscope'));
+    store.modelVersions.ensure({ name: manifest.name, embedDim: 16, featureDim: 16, bundleSha256: '0'.repeat(64) });
+    store.close();
+    const l = await open();
+    expect((await l.settings.get()).embedded).toEqual({ photos: 0, withThisModel: 0, otherBuild: true });
+  });
+
   it('a bundle given on the command line wins over the stored choice', async () => {
     let l = await open();
     const copy = path.join(dir, 'tiny-copy');
@@ -133,7 +144,7 @@ describe('LibrarySettings (Settings panel: runtime choices, bundles, library roo
     expect(l.session.store.media.count()).toBe(7);
 
     expect(l.settings.rootContents(folder)).toEqual({ root: folder, photos: 4, captions: 4, corrections: 0 });
-    expect((await l.settings.get()).embedded).toEqual({ photos: 7, withThisModel: 7 });
+    expect((await l.settings.get()).embedded).toEqual({ photos: 7, withThisModel: 7, otherBuild: false });
     expect(l.session.store.media.count()).toBe(7); // counting deletes nothing
 
     const hitsBefore = await l.search.search({ text: 'emoji', limit: 50, minScore: -1 });
@@ -147,7 +158,7 @@ describe('LibrarySettings (Settings panel: runtime choices, bundles, library roo
       path.join(dir, 'keep'),
     ]);
     expect(l.settings.skippedRoots()).toEqual(new Set([folder]));
-    expect((await l.settings.get()).embedded).toEqual({ photos: 3, withThisModel: 3 });
+    expect((await l.settings.get()).embedded).toEqual({ photos: 3, withThisModel: 3, otherBuild: false });
     expect(readdirSync(folder).filter((f) => f.endsWith('.png'))).toHaveLength(4); // files untouched
     expect(() => l.settings.rootContents(path.join(dir, 'elsewhere'))).toThrow(/is not a root of this library/);
     await close();

@@ -53,6 +53,8 @@ export interface LibrarySettingsParts {
   loaded: LoadedRuntime;
   /** The loaded bundle's model version: how many photos have an embedding of it. */
   modelVersionId: number;
+  /** The loaded bundle's manifest hash, to tell whether the version's embeddings came from this very build. */
+  bundleSha256: string | null;
   /** Folders whose sub-folders holding a manifest.json are offered as bundles (e.g. resources/models). */
   bundleParents: readonly string[];
   /** Jobs and watchers of the library (only folder imports are looked at). */
@@ -106,6 +108,11 @@ export class LibrarySettings {
       embedded: {
         photos: store.media.count(),
         withThisModel: store.vectors.count(this.parts.modelVersionId, 'image'),
+        /**
+         * The version's embeddings were made by another build of a bundle with the same name (a retrained model):
+         * the store keys versions by name, so they are reused, and scores mix two models until re-imported.
+         */
+        otherBuild: this.otherBuild(),
       },
     };
   }
@@ -190,6 +197,11 @@ export class LibrarySettings {
       if (r) lastImport.set(r, Math.max(lastImport.get(r) ?? 0, j.createdAt));
     }
     return new Set(this.removedRoots().flatMap((r) => (r.removedAt >= (lastImport.get(r.root) ?? 0) ? [r.root] : [])));
+  }
+
+  private otherBuild(): boolean {
+    const stored = this.parts.store.modelVersions.byId(this.parts.modelVersionId)?.bundleSha256 ?? null;
+    return stored !== null && this.parts.bundleSha256 !== null && stored !== this.parts.bundleSha256;
   }
 
   private removedRoots(): Array<{ root: string; removedAt: number }> {
