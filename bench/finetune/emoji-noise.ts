@@ -5,7 +5,7 @@
  * pairs. Every row comes from one run of this script.
  *
  *   npx tsx bench/finetune/emoji-noise.ts --bundle DIR [--data data/emoji] [--noise 0.2,0.4] [--review 500]
- *        [--epochs 5] [--kd 1] [--out docs-table.json]
+ *        [--epochs 5] [--kd 1] [--seed 1] [--out docs-table.json]
  *
  * CLS features of every image and caption are computed once with the bundle's encoders (main/engine/model)
  * and cached under .cache/finetune-emoji/ keyed by the bundle's manifest sha256; training only touches them.
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     review: { type: 'string', default: '500' },
     epochs: { type: 'string', default: '5' },
     kd: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
     out: { type: 'string' },
   },
 });
@@ -236,7 +237,7 @@ for (const [p, rows] of trainSets) {
     for (const c of configs) {
       const r = await fineTuneHeads(
         { imageFeatures: f.images, imageWidth: f.wv, captionFeatures: f.captions, captionWidth: f.wt, pairs, base },
-        { epochs: Number(values.epochs), ...c.options },
+        { epochs: Number(values.epochs), seed: Number(values.seed), ...c.options },
       );
       results.push({ noise: p, reviewed: k, noisyFound, heads: c.name, recall: evaluate(r.heads), seconds: r.seconds });
       log(

@@ -86,4 +86,24 @@ describe('the Electron bundle (out/main)', () => {
     `);
     expect(result).toEqual({ type: 'error', name: 'FineTuneError' });
   });
+
+  it('starts the bundled graph-build worker, which builds and writes an HNSW graph (fine-tune index rebuild)', () => {
+    const file = path.join(scratch, 'probe.hnsw');
+    const result = runInBundle(`
+      import { Worker } from 'node:worker_threads';
+      import { statSync } from 'node:fs';
+      const worker = new Worker(new URL('./graph-build-worker.js', import.meta.url));
+      const dim = 8, count = 50;
+      const vectors = Float32Array.from({ length: count * dim }, (_, i) => Math.sin(i));
+      const labels = Float64Array.from({ length: count }, (_, i) => i + 1);
+      const reply = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ dim, params: { m: 16, efConstruction: 50, efSearch: 32, seed: 1 }, labels, vectors, file: ${JSON.stringify(file)} });
+      });
+      await worker.terminate();
+      console.log(JSON.stringify({ ...reply, written: statSync(${JSON.stringify(file)}).size > 0 }));
+    `);
+    expect(result).toEqual({ type: 'done', count: 50, written: true });
+  });
 });
