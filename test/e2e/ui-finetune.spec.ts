@@ -89,4 +89,30 @@ test.describe('fine-tune panel', () => {
     await expect(panel.getByTestId('finetune-message')).toHaveText('Active version: tiny-albef');
     expect(await results(host)).toEqual(before);
   });
+
+  test('a library of 5 pairs: the button is refused with the message saying what is needed', async ({ page }) => {
+    test.setTimeout(120_000);
+    const dir = freshDir('ui-finetune-small');
+    const pairs = writeFoodEmojiPairs(dir, 5, (names) => names.map((name) => [name]));
+    const lib = path.join(dir, 'lib');
+    const session = await ImportSession.open({ library: lib, bundleDir: TINY_BUNDLE });
+    try {
+      await session.ingest.finished(session.ingest.importPairs(pairs));
+    } finally {
+      await session.close();
+    }
+    const small = await serveLibrary(lib, TINY_BUNDLE);
+    try {
+      await page.goto(small.url);
+      await page.getByTestId('finetune-link').click();
+      const panel = page.getByTestId('finetune-panel');
+      await panel.getByTestId('finetune-start').click();
+      await expect(panel.getByTestId('finetune-message')).toHaveText(
+        'Fine-tuning needs at least 32 image–caption pairs that are not rejected; this library has 5 (0 rejected). Import or confirm more pairs.',
+      );
+      await expect(panel.getByTestId('finetune-versions').locator('li')).toHaveCount(1);
+    } finally {
+      await small.host.close();
+    }
+  });
 });

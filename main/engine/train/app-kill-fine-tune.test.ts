@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../api-binding';
 import { openAppComposition } from '../../app-composition';
 import { EventHub } from '../../event-hub';
+import { createHandlers } from '../../handlers/index';
 import { ImportSession } from '../ingest/import-session';
 import { patternImage } from '../ingest/test-images';
 import { spawnTs, waitForExit, waitForLine } from '../store/test-support/child-process';
@@ -72,6 +74,13 @@ describe('killing the app mid fine-tune', () => {
         'The fine-tune was interrupted (app closed); the model version is unchanged. Start it again.',
       );
       expect(app.ctx.versions!.list()).toEqual(versionsBefore);
+      // What the panel shows comes from jobs.get (it answered "no job" while the cursor was not JSON).
+      const d = createDispatcher(createHandlers(app.ctx), { logError: () => {} });
+      const got = await d.dispatch('jobs.get', { jobId: Number(jobId) }, { transport: 'http' });
+      expect(got.ok ? [got.value.state, got.value.error?.message] : got.error).toEqual([
+        'failed',
+        'The fine-tune was interrupted (app closed); the model version is unchanged. Start it again.',
+      ]);
     } finally {
       await app.close();
     }

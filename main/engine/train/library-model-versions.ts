@@ -29,6 +29,10 @@ import { StoreFineTunePort } from './store-fine-tune-port';
 import { VersionQueryEncoder } from './version-query-encoder';
 
 export const FINE_TUNE_JOB = 'fine-tune';
+// Job cursors are JSON (jobs.get parses every job's cursor; a bare 'started' made it answer "no job" for a fine-tune,
+// so the panel never showed a refusal's message). 'started' alone is still recognised from older libraries.
+const STARTED = JSON.stringify({ fineTune: 'started' });
+const FINISHED = JSON.stringify({ fineTune: 'finished' });
 
 export interface FineTuneUpdate {
   jobId: number;
@@ -84,12 +88,12 @@ export class LibraryModelVersions {
     if (active.id !== this.current.version.id) this.switchTo(active);
     parts.runner.register<Partial<FineTuneOptions>>(FINE_TUNE_JOB, async (ctx) => {
       // A fine-tune interrupted by a quit or crash is not restarted on its own: it changed nothing, say so.
-      if (ctx.cursor === 'started')
+      if (ctx.cursor === STARTED || ctx.cursor === 'started')
         throw new FineTuneError(
           'cancelled',
           'The fine-tune was interrupted (app closed); the model version is unchanged. Start it again.',
         );
-      ctx.commit(0, () => 'started');
+      ctx.commit(0, () => STARTED);
       let sent = 0;
       const r = await fineTuneLibrary(new StoreFineTunePort(this.versions), runFineTuneInWorker, ctx.params, {
         signal: ctx.signal,
@@ -108,7 +112,7 @@ export class LibraryModelVersions {
       });
       this.switchTo(this.parts.store.modelVersions.byId(r.version.id)!);
       // Persists the step count, so the job's last job.progress (read from its row) shows it complete.
-      ctx.commit(r.lossCurve.length, () => 'finished');
+      ctx.commit(r.lossCurve.length, () => FINISHED);
     });
   }
 
