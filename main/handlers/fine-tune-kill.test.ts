@@ -1,21 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../api-binding';
-import { openAppComposition } from '../../app-composition';
-import { EventHub } from '../../event-hub';
-import { createHandlers } from '../../handlers/index';
-import { ImportSession } from '../ingest/import-session';
-import { patternImage } from '../ingest/test-images';
-import { spawnTs, waitForExit, waitForLine } from '../store/test-support/child-process';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { createDispatcher } from '../api-binding';
+import { openAppComposition } from '../app-composition';
+import { EventHub } from '../event-hub';
+import { createHandlers } from './index';
+import { ImportSession } from '../engine/ingest/import-session';
+import { patternImage } from '../engine/ingest/test-images';
+import { spawnTs, waitForExit, waitForLine } from '../engine/store/test-support/child-process';
+import { makeTempDir } from '../engine/store/test-support/temp-dir';
 
 /**
  * Issue #10 safety in the app (the CLI has its own SIGKILL test): the process is killed while a fine-tune job
  * trains in its worker. At the next open the active version, the version list and search results are exactly
  * as before, and the interrupted job ends failed with a message saying nothing changed (it is not re-run).
  */
-const TINY = join(__dirname, '../../../test/fixtures/tiny-albef');
+const TINY = join(__dirname, '../../test/fixtures/tiny-albef');
 let tmp: ReturnType<typeof makeTempDir>;
 let library: string;
 
@@ -57,7 +57,7 @@ describe('killing the app mid fine-tune', () => {
     const versionsBefore = app.ctx.versions!.list();
     await app.close();
 
-    const child = spawnTs(new URL('./test-support/fine-tune-child.ts', import.meta.url), [library, TINY]);
+    const child = spawnTs(new URL('../engine/train/test-support/fine-tune-child.ts', import.meta.url), [library, TINY]);
     const [, jobId] = await waitForLine(child, /^started (\d+)$/, 60_000);
     await waitForLine(child, /^progress \d+$/, 60_000);
     child.kill('SIGKILL');
