@@ -20,8 +20,14 @@ def main(src: str, dst: str) -> None:
         n = r["pairs"]
         xs = [min(i * stride, n) for i in range(len(r["random"]["curve"]))]
         ax.plot(xs, [min(x, r["noisy"]) for x in xs], color="#bbbbbb", lw=1, ls=":", label="perfect")
-        for name, style in (("ours", "-"), ("CL loss", "--"), ("cosine", "-.")):
-            ax.plot(xs, r["methods"][name]["curve"], ls=style, lw=1.6, label=name)
+        for name, style, label in (
+            ("ours", "-", "ours (learned weights)"),
+            ("CL loss", "--", "CL loss"),
+            ("cosine", "-.", "cosine"),
+            ("fixed weights (previous rule)", ":", "fixed weights (previous rule)"),
+        ):
+            if name in r["methods"]:
+                ax.plot(xs, r["methods"][name]["curve"], ls=style, lw=1.6, label=label)
         ax.plot(xs, r["random"]["curve"], color="#888888", lw=1.2, label="random order (seeded)")
         ax.set_title(f'{r["variant"]} ({r["noisy"]} of {r["pairs"]} noisy)', fontsize=10)
         ax.set_xlabel("pairs reviewed (queue order)")

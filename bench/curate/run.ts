@@ -11,7 +11,11 @@
  * suggestions of a noisy pair (hit@1, hit@5).
  *
  *   npx tsx bench/curate/run.ts [--bundle DIR] [--data data/emoji] [--modes swap,hard] [--rates 0.2,0.4]
- *        [--limit N] [--no-itm] [--out docs/curation]
+ *        [--split train_core] [--limit N] [--no-itm] [--refine Q] [--out docs/curation]
+ *
+ * Ours is the app's score: weights fitted per variant on synthetic mismatches injected into the variant's own pairs
+ * (self-supervised-combiner.ts); the variant's noise labels are read only to evaluate. Design choices of the fit were
+ * made on the development split (`--split train_ext --limit 5000 --out /tmp/dev`), not on train_core.
  *
  * Writes <out>/<bundle>.json, <out>/<bundle>-review.png and prints the markdown table of docs/curation.md.
  * Image and caption features are computed once for all variants (the images are the same; captions differ).
@@ -38,6 +42,8 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '0.2,0.4' },
     limit: { type: 'string' },
     'no-itm': { type: 'boolean' },
+    /** Override the self-supervised fit's reliable-negative quantile (development runs; default as in the app). */
+    refine: { type: 'string' },
     out: { type: 'string', default: 'docs/curation' },
   },
 });
@@ -101,7 +107,7 @@ const prepared = variants.map((v) => {
   };
   const pairs = v.rows.map((r) => ({ imageRow: imageRow.get(r.image)!, textRow: textRow.get(r.caption)! }));
   // Synthetic mismatches of the variant's own pairs (no noise label is read): the combiner's training data.
-  const plan = planSelfSupervision(pairs, textM);
+  const plan = planSelfSupervision(pairs, textM, values.refine ? { refine: Number(values.refine) } : {});
   return { v, texts, textM, pairs, plan };
 });
 

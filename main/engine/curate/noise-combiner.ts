@@ -28,6 +28,9 @@ export const COMBINER_FEATURES = [
 ] as const;
 export type CombinerFeature = (typeof COMBINER_FEATURES)[number];
 
+/** +1 where a larger value means a more suspicious pair, −1 where it means a better match (same order). */
+export const SUSPICION_SIGN: readonly number[] = [-1, 1, 1, -1, -1, 1, -1, -1];
+
 /** How the combiner was fitted; stored with it so the queue's numbers can be traced. */
 export interface CombinerFit {
   /** Synthetic mismatches (label 1) and library pairs (label 0) in the fit sample, by injection mode. */
@@ -77,6 +80,13 @@ export interface FitOptions {
   /** L2 penalty on the standardised weights (not the bias), in units of the summed log-loss. */
   ridge?: number;
   iterations?: number;
+  /**
+   * Monotone fit: every weight keeps its feature's suspicion sign (SUSPICION_SIGN) or is 0, so the score is a
+   * weighted sum of suspicions and the fit cannot play two nearly collinear parts against each other.
+   */
+  monotone?: boolean;
+  /** Centre of the ridge (standardised weights, COMBINER_FEATURES order); default all 0. */
+  prior?: readonly number[];
 }
 
 /** Fits the logistic regression by Newton steps (IRLS) with a ridge; deterministic for a given sample. */
@@ -88,6 +98,7 @@ export function fitLogistic(
   const d = COMBINER_FEATURES.length;
   const ridge = options.ridge ?? 1;
   const maxIter = options.iterations ?? 50;
+  const prior = options.prior ?? new Array<number>(d).fill(0);
   const mean = new Array<number>(d).fill(0);
   const std = new Array<number>(d).fill(1);
   const live: boolean[] = [];
@@ -101,6 +112,17 @@ export function fitLogistic(
   }
   const X = rows.map((r) => standardise(r, mean, std).map((z, f) => (live[f] ? z : 0)));
   const beta = new Array<number>(d + 1).fill(0); // [bias, w…]
+  const loss = (b: readonly number[]): number => {
+    let l = 0;
+    X.forEach((x, i) => {
+      const z = b[0]! + x.reduce((a, xf, f) => a + xf * b[f + 1]!, 0);
+      // −log σ(±z), computed stably
+      const m = labels[i] ? -z : z;
+      l += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+    });
+    for (let a = 1; a <= d; a++) l += 0.5 * ridge * (b[a]! - prior[a - 1]!) ** 2;
+    return l;
+  };
   let iterations = 0;
   for (; iterations < maxIter; iterations++) {
     const g = new Array<number>(d + 1).fill(0);
@@ -118,14 +140,34 @@ export function fitLogistic(
     });
     for (let a = 0; a <= d; a++) for (let b = 0; b < a; b++) H[a]![b] = H[b]![a]!;
     for (let a = 1; a <= d; a++) {
-      g[a]! -= ridge * beta[a]!;
+      g[a]! -= ridge * (beta[a]! - prior[a - 1]!);
       H[a]![a]! += live[a - 1] ? ridge : 1;
     }
-    const step = solve(H, g);
+    // Monotone: weights at 0 whose gradient points out of their allowed sign stay fixed (active set).
+    const free = beta.map(
+      (b, a) => a === 0 || !options.monotone || b * SUSPICION_SIGN[a - 1]! > 0 || g[a]! * SUSPICION_SIGN[a - 1]! > 0,
+    );
+    const idx = free.flatMap((f, a) => (f ? [a] : []));
+    const sub = solve(
+      idx.map((a) => idx.map((b) => H[a]![b]!)),
+      idx.map((a) => g[a]!),
+    );
+    const step = new Array<number>(d + 1).fill(0);
+    idx.forEach((a, k) => (step[a] = sub[k]!));
+    // Damped: halve the (projected) step until the penalised loss does not rise, so the clamp cannot oscillate.
+    const before = loss(beta);
+    let next = beta;
+    for (let t = 1, tries = 0; tries < 30; t /= 2, tries++) {
+      next = beta.map((b, a) => {
+        const v = b + t * step[a]!;
+        return options.monotone && a > 0 && v * SUSPICION_SIGN[a - 1]! < 0 ? 0 : v;
+      });
+      if (loss(next) <= before + 1e-12) break;
+    }
     let norm = 0;
     for (let a = 0; a <= d; a++) {
-      beta[a]! += step[a]!;
-      norm = Math.max(norm, Math.abs(step[a]!));
+      norm = Math.max(norm, Math.abs(next[a]! - beta[a]!));
+      beta[a] = next[a]!;
     }
     if (norm < 1e-8) {
       iterations++;

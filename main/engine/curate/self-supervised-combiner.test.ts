@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCombiner, aurocOf, COMBINER_FEATURES, featureRow, fitLogistic } from './noise-combiner';
+import { applyCombiner, aurocOf, COMBINER_FEATURES, featureRow, fitLogistic, SUSPICION_SIGN } from './noise-combiner';
 import { combineNoise, noiseParts } from './noise-score';
 import { pairEvidence, type EvidenceMatrix, type EvidencePair } from './pair-evidence';
 import { fitSelfSupervised, MIN_PAIRS, planSelfSupervision } from './self-supervised-combiner';
@@ -54,6 +54,43 @@ describe('logistic combiner', () => {
     // A pair with missing ITM is scored at the sample mean of ITM, i.e. by its cosine alone.
     expect(applyCombiner(c, ev(0.2, null))).toBeGreaterThan(applyCombiner(c, ev(0.5, null)));
     expect(applyCombiner(c, ev(0.2, null))).toBeGreaterThan(0.5);
+  });
+
+  it('keeps every weight of a monotone fit at its suspicion sign or 0, even where two parts are collinear', () => {
+    const rand = splitmix32(7);
+    const g = gauss(rand);
+    const rows: Array<Array<number | null>> = [];
+    const labels: boolean[] = [];
+    for (let i = 0; i < 600; i++) {
+      const y = i % 4 === 0;
+      const cos = (y ? 0.2 : 0.5) + 0.1 * g();
+      // The caption margin follows the cosine closely but not exactly: a free fit may pit one against the other.
+      rows.push(featureRow(ev(cos, 0.5, { captionMargin: cos - 0.3 + 0.02 * g(), ownCaptionLoss: 2 - cos })));
+      labels.push(y);
+    }
+    const c = fitLogistic(rows, labels, { monotone: true });
+    c.weights.forEach((w, f) => expect(w * SUSPICION_SIGN[f]!).toBeGreaterThanOrEqual(0));
+    expect(
+      c.weights[COMBINER_FEATURES.indexOf('cosine')]! + c.weights[COMBINER_FEATURES.indexOf('captionMargin')]!,
+    ).toBeLessThan(-1);
+  });
+
+  it('is pulled towards the centre of its ridge (the app’s CL-loss prior) where the labels carry no signal', () => {
+    const rand = splitmix32(11);
+    const g = gauss(rand);
+    const rows = Array.from({ length: 400 }, () =>
+      featureRow(ev(0.4 + 0.1 * g(), 0.5, { ownCaptionLoss: 2 + g(), captionMargin: 0.1 * g() })),
+    );
+    const labels = rows.map((_, i) => i % 5 === 0);
+    const prior = COMBINER_FEATURES.map((f) => (f === 'ownCaptionLoss' ? 1 : 0));
+    const free = fitLogistic(rows, labels, { ridge: 1 });
+    const c = fitLogistic(rows, labels, { ridge: 100, prior });
+    const cl = COMBINER_FEATURES.indexOf('ownCaptionLoss');
+    // The data pull the CL weight to ~0 (free fit), the ridge towards 1: it ends between, the others near 0.
+    expect(Math.abs(free.weights[cl]!)).toBeLessThan(0.2);
+    expect(c.weights[cl]!).toBeGreaterThan(0.4);
+    expect(c.weights[cl]!).toBeLessThan(0.9);
+    c.weights.forEach((w, f) => f !== cl && expect(Math.abs(w)).toBeLessThan(0.1));
   });
 
   it('gives AUROC 1 for a perfect order, 0.5 for ties, and null without both classes', () => {

@@ -17,7 +17,14 @@
  *   // … ITM for pairs ∪ plan.extraItm …
  *   const combiner = plan && (await fitSelfSupervised({ plan, images, texts, temp, itm }));
  */
-import { aurocOf, featureRow, fitLogistic, type NoiseCombiner } from './noise-combiner';
+import {
+  aurocOf,
+  COMBINER_FEATURES,
+  featureRow,
+  fitLogistic,
+  type FitOptions,
+  type NoiseCombiner,
+} from './noise-combiner';
 import { pairEvidence, type EvidenceMatrix, type EvidencePair } from './pair-evidence';
 import {
   injectMismatches,
@@ -44,6 +51,11 @@ export interface SelfSupervisionOptions {
   /** Injection modes (default swap and hard) and, for hard, how many nearest caption texts to draw from. */
   modes?: MismatchMode[];
   nearest?: number;
+  /** Centre of the ridge: 'none' (0) or 'cl-loss' (weight `priorWeight` on the CL loss, 0 elsewhere). */
+  prior?: 'none' | 'cl-loss';
+  priorWeight?: number;
+  /** Sign-constrained fit (noise-combiner.ts FitOptions.monotone). */
+  monotone?: boolean;
   /** Reliable-negative refit: drop library pairs scoring above this quantile of the injected ones (0 = off). */
   refine?: number;
 }
@@ -60,8 +72,11 @@ const DEFAULTS: Required<SelfSupervisionOptions> = {
   maxPairs: 600,
   maxClean: 1200,
   seed: 0x5e1f5eed,
-  ridge: 1,
+  ridge: 100,
   refine: 0.25,
+  monotone: false,
+  prior: 'cl-loss',
+  priorWeight: 1,
   minPairs: MIN_PAIRS,
   modes: ['swap', 'hard'],
   nearest: 5,
@@ -185,7 +200,7 @@ function fitProcedure(
   labels: readonly boolean[],
   o: Required<SelfSupervisionOptions>,
 ): ReturnType<typeof fitLogistic> & { dropped: number } {
-  const first = fitLogistic(rows, labels, { ridge: o.ridge });
+  const first = fitLogistic(rows, labels, fitOptions(o));
   if (!(o.refine > 0)) return { ...first, dropped: 0 };
   const s = rows.map((r) => linear(first, r));
   const pos = s.filter((_, i) => labels[i]).sort((a, b) => a - b);
@@ -195,9 +210,14 @@ function fitProcedure(
   const second = fitLogistic(
     keep.map((i) => rows[i]!),
     keep.map((i) => labels[i]!),
-    { ridge: o.ridge },
+    fitOptions(o),
   );
   return { ...second, dropped: rows.length - keep.length };
+}
+
+function fitOptions(o: Required<SelfSupervisionOptions>): FitOptions {
+  const prior = COMBINER_FEATURES.map((f) => (o.prior === 'cl-loss' && f === 'ownCaptionLoss' ? o.priorWeight : 0));
+  return { ridge: o.ridge, monotone: o.monotone, prior };
 }
 
 /** The linear predictor of a raw feature row (for the held-out AUROC; monotone in the score). */
