@@ -102,7 +102,12 @@ function auroc(samples: readonly LabelledMargin[]): number {
     let j = i;
     while (j < sorted.length && sorted[j]!.margin === sorted[i]!.margin) j++;
     const midRank = (i + j + 1) / 2; // 1-based ranks i+1..j
-    for (let t = i; t < j; t++) if (sorted[t]!.isMatch) ((rankSum += midRank), positives++);
+    for (let t = i; t < j; t++) {
+      if (sorted[t]!.isMatch) {
+        rankSum += midRank;
+        positives++;
+      }
+    }
     i = j;
   }
   const negatives = sorted.length - positives;

@@ -232,7 +232,8 @@ describe('VectorIndex', () => {
 
     // One flipped byte in the middle of the copy: hashed before hnswlib reads it, so the blob is used instead.
     const bytes = readFileSync(cached);
-    bytes[bytes.length >> 1] ^= 0xff;
+    const middle = bytes.length >> 1;
+    bytes[middle] = bytes[middle]! ^ 0xff;
     writeFileSync(cached, bytes);
     const fromBlob = VectorIndex.open(store, mv, 'image', { dim: DIM, exactBelow: 0 });
     expect(fromBlob.status).toMatchObject({ state: 'loaded', elementCount: 1500, caughtUp: 0, from: 'blob' });
