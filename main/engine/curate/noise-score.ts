@@ -12,7 +12,10 @@
  *   f_i^m · f_t^m / τ over the library's distinct caption texts (spec §1.8 step 5, ALBEF's soft targets, with the
  *   momentum heads vision_proj_m / text_proj_m on the stored CLS features).
  *
- * Rule (`combineNoise`): each part is replaced by its percentile among the library's pairs (mid-rank / n, ties
+ * The parts are combined by weights learned per library and model version (noise-combiner.ts,
+ * self-supervised-combiner.ts; they also use the cosine, the CL loss and the margins kept below). The rule here,
+ * `combineNoise`, is the fallback for libraries too small to fit (fewer than 40 pairs) and the benchmark's
+ * "previous rule": each part is replaced by its percentile among the library's pairs (mid-rank / n, ties
  * share their mean rank), and score = Σ w_k · percentile_k / Σ w_k over the parts a pair has (ITM is missing where
  * the fusion graph could not run), w = { itm: 0.35, momentum: 0.35, captionRank: 0.15, imageRank: 0.15 }.
  * Percentiles, not the raw values, because the parts live on very different scales: with a thousand candidate
