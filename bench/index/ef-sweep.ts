@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
 import { rng } from '../../main/engine/store/test-support/seed';
+import { calibrateEf } from '../../main/engine/vector/ef-calibration';
 import { exactTopK } from '../../main/engine/vector/exact-search';
 import { vectorSource } from './vector-source';
 
@@ -43,6 +44,19 @@ for (const m of values.m!.split(',').map(Number)) {
     data.forEach((v, i) => h.addPoint(Array.from(v), i + 1));
     const buildS = (performance.now() - t0) / 1000;
     log(`M=${m} efC=${efc} build ${buildS.toFixed(1)} s`);
+    // What VectorIndex's self-calibration picks on this graph (probe queries beside stored vectors), to compare
+    // with the recall the fresh queries below measure at that ef.
+    const cal = calibrateEf({
+      rows: () => rows,
+      count: n,
+      search: (q, k, ef) => {
+        h.setEf(ef);
+        const r = h.searchKnn(Array.from(q), k);
+        return r.neighbors.map((label, i) => ({ label, score: 1 - r.distances[i]! }));
+      },
+      seed: 100, // VectorIndex's default
+    });
+    log(`M=${m} efC=${efc} self-calibration: ${JSON.stringify(cal)}`);
     for (const ef of values.ef!.split(',').map(Number)) {
       h.setEf(ef);
       const times: number[] = [];

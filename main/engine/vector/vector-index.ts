@@ -348,7 +348,8 @@ export class VectorIndex {
       count: size,
       search: (q, k, ef) => {
         h.setEf(ef);
-        return h.searchKnn(Array.from(q), Math.min(k, size)).neighbors;
+        const r = h.searchKnn(Array.from(q), Math.min(k, size));
+        return r.neighbors.map((label, i) => ({ label, score: 1 - r.distances[i]! }));
       },
       seed: this.params.seed,
     });
