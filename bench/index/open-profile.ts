@@ -29,8 +29,8 @@ const { values } = parseArgs({
 });
 const dim = 256;
 const log = (s: string) => process.stderr.write(`[open-profile ${new Date().toISOString()}] ${s}\n`);
-const dir = mkdtempSync(join(tmpdir(), 'pairscope-open-profile-'));
-const file = values.library ?? join(dir, 'p.pairscope');
+const dir = values.library ? null : mkdtempSync(join(tmpdir(), 'pairscope-open-profile-'));
+const file = values.library ?? join(dir!, 'p.pairscope');
 const time = <T>(label: string, fn: () => T, out: Record<string, number[]>): T => {
   const t0 = performance.now();
   const r = fn();
@@ -109,5 +109,5 @@ try {
   for (const [k, v] of Object.entries(steps))
     log(`${k.padEnd(26)} ${v.map((x) => x.toFixed(0).padStart(6)).join(' ')} ms`);
 } finally {
-  if (!values.keep && !values.library) rmSync(dir, { recursive: true, force: true });
+  if (dir && !values.keep) rmSync(dir, { recursive: true, force: true });
 }
