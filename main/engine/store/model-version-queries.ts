@@ -39,6 +39,7 @@ export class ModelVersionQueries {
   private readonly byNameStmt;
   private readonly byIdStmt;
   private readonly listStmt;
+  private readonly renameStmt;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(`
@@ -48,10 +49,33 @@ export class ModelVersionQueries {
     this.byNameStmt = db.prepare<[string], ModelVersionRow>('SELECT * FROM model_versions WHERE name = ?');
     this.byIdStmt = db.prepare<[number], ModelVersionRow>('SELECT * FROM model_versions WHERE id = ?');
     this.listStmt = db.prepare<[], ModelVersionRow>('SELECT * FROM model_versions ORDER BY id');
+    this.renameStmt = db.prepare<[string, number]>('UPDATE model_versions SET name = ? WHERE id = ?');
+    this.ensure = db.transaction(this.ensure.bind(this));
   }
 
-  /** Returns the version with this name, creating it on first use. */
+  /** The name an earlier bundle's version is kept under once a different bundle of the same name is in use. */
+  static archivedName(name: string, bundleSha256: string): string {
+    return `${name}@${bundleSha256.slice(0, 12)}`;
+  }
+
+  /**
+   * Returns the version with this name, creating it on first use. A version is one bundle: when a bundle of the
+   * same name but different bytes (a retrained default model, an updated download) is ensured, the earlier
+   * version keeps its vectors, fine-tunes and scores under `name@<its sha256 prefix>` and the name starts a new,
+   * empty version, so nothing compares the new model's queries with the old model's vectors, and an import
+   * re-embeds. Going back to the earlier bundle gives its archived version its name back.
+   */
   ensure(v: ModelVersionInput, now = Date.now()): ModelVersion {
+    const sha = v.bundleSha256 ?? null;
+    const current = this.byName(v.name);
+    if (current && sha !== null && current.bundleSha256 !== null && current.bundleSha256 !== sha) {
+      const archived = ModelVersionQueries.archivedName(v.name, current.bundleSha256);
+      this.renameStmt.run(this.byName(archived) ? `${archived}#${current.id}` : archived, current.id);
+    }
+    if (sha !== null && !this.byName(v.name)) {
+      const earlier = this.byName(ModelVersionQueries.archivedName(v.name, sha));
+      if (earlier && earlier.bundleSha256 === sha) this.renameStmt.run(v.name, earlier.id);
+    }
     this.insertStmt.run({
       name: v.name,
       embedDim: v.embedDim,
