@@ -16,7 +16,7 @@ export type ImageQuery =
  * Default cut-offs on the cosine scores of the joint space, per kind of query (image queries score every photo
  * higher than words do). Measured on the demo library with the bundled model: docs/ui.md "Scores and the cut-off".
  */
-export const DEFAULT_CUTOFFS = { text: 0.2, image: 0.2 } as const;
+export const DEFAULT_CUTOFFS = { text: 0.35, image: 0.65 } as const;
 
 export class SearchState {
   text = $state('');
