@@ -52,7 +52,7 @@ export function calibrateEf(options: EfCalibrationOptions): EfCalibration {
   const t0 = performance.now();
   const k = options.k ?? 10;
   const target = options.target ?? 0.99;
-  const minEf = options.minEf ?? 64;
+  const minEf = options.minEf ?? 128;
   const maxEf = options.maxEf ?? 4096;
   const sample = sampleRows(
     options.rows(),
