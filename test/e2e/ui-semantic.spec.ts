@@ -68,6 +68,17 @@ const names = (page: Page, n: number) =>
     .getByRole('option')
     .evaluateAll((els, k) => els.slice(0, k).map((e) => e.getAttribute('aria-label') ?? ''), n);
 
+/**
+ * Known failures, not passes: the retrained bundled model (06:51 UTC, manifest 521be9a7…; seen Fluent text→image
+ * R@10 26 %) still ranks these photos outside the top 5 on this library (measured ranks in docs/ui.md, from
+ * bench/ui/cutoff.ts and this spec's own output). Each runs for any other bundle named by PAIRSCOPE_SEMANTIC_BUNDLE.
+ */
+const BELOW_TOP5: Record<string, string> = {
+  'chess pawn': 'own photo ranks 226th of 426 with the retrained bundled model (score 0.23)',
+  'a rocket': 'own photo ranks 5th of 426 without the two near-duplicates, 6th or lower with them (they rank 2nd)',
+  'a teapot': 'own photo ranks 90th of 426 with the retrained bundled model (score 0.38)',
+};
+
 for (const [query, file] of [
   ['chess pawn', 'chess-pawn.jpg'],
   ['a rocket', 'rocket.jpg'],
@@ -75,14 +86,8 @@ for (const [query, file] of [
   ['a teapot', 'teapot.jpg'],
 ] as const) {
   test(`the words “${query}” find ${file} in the top 5`, async ({ page, realHost }) => {
-    // Known failure, not a pass: the bundled small model is too weak for words → photos on this demo library
-    // (docs/default-model.md: seen Fluent text→image R@10 is 11%, issue #4 is open; none of the demo's 80 emoji
-    // labels finds its own image in the top 24 with it). The test runs for any other bundle named by
-    // PAIRSCOPE_SEMANTIC_BUNDLE, and will run by default once the bundled model is retrained.
-    test.fixme(
-      BUNDLE === REAL_BUNDLE,
-      'bundled albef-emoji-small is below the quality this test needs (issue #4 open; docs/default-model.md)',
-    );
+    const known = BELOW_TOP5[query];
+    test.fixme(BUNDLE === REAL_BUNDLE && known !== undefined, `bundled albef-emoji-small: ${known} (issue #4)`);
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.goto(realHost.url);
     await page.getByLabel('Search', { exact: true }).fill(query);
@@ -94,7 +99,7 @@ for (const [query, file] of [
       top5.some((l) => l.includes(` — ${file}`) || l.startsWith(file)),
       top5.join(' | '),
     ).toBe(true);
-    if (file === 'chess-pawn.jpg') await shot(page, 'ui-semantic-text');
+    if (file === 'sunflower.jpg') await shot(page, 'ui-semantic-text');
   });
 }
 
