@@ -199,9 +199,18 @@ export class LibrarySettings {
     return new Set(this.removedRoots().flatMap((r) => (r.removedAt >= (lastImport.get(r.root) ?? 0) ? [r.root] : [])));
   }
 
+  /**
+   * Whether an earlier build of the loaded bundle's name embedded this library: model versions are bundles, so
+   * that build's version was archived as `name@<sha prefix>` (ModelVersionQueries.ensure) and its photos lack
+   * vectors of this one until their folders are imported again.
+   */
   private otherBuild(): boolean {
-    const stored = this.parts.store.modelVersions.byId(this.parts.modelVersionId)?.bundleSha256 ?? null;
-    return stored !== null && this.parts.bundleSha256 !== null && stored !== this.parts.bundleSha256;
+    const { store, modelVersionId } = this.parts;
+    const current = store.modelVersions.byId(modelVersionId);
+    if (!current) return false;
+    return store.modelVersions
+      .list()
+      .some((v) => v.id !== current.id && v.parentId === null && v.name.startsWith(`${current.name}@`));
   }
 
   private removedRoots(): Array<{ root: string; removedAt: number }> {

@@ -71,13 +71,14 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenLibr
     embedder: embedderSettings,
     onProgress: (p: JobProgress) => {
       options.onProgress?.(p);
-      curation?.onJobProgress(p);
       // A fine-tuned active version takes in what an import just committed (issue #10); at most once a second
-      // while a job runs (each catch-up looks for rows the version lacks), and at every state change.
+      // while a job runs (each catch-up looks for rows the version lacks), and at every state change. Before
+      // curation hears of the finished import, so its rescoring sees the new pairs in that version.
       if (p.kind !== 'fine-tune' && (p.state !== 'running' || Date.now() - lastCatchUp >= 1000)) {
         lastCatchUp = Date.now();
         versions?.catchUp();
       }
+      curation?.onJobProgress(p);
     },
   });
   let session: ImportSession;
