@@ -71,7 +71,7 @@ test('settings are validated, stored in the library and applied at the next mode
   await extraRow.getByRole('button', { name: 'Remove…' }).click();
   const confirm = settings.getByRole('alertdialog', { name: 'Confirm removing a root' });
   await expect(confirm).toContainText('3 photos, 0 captions and 0 review corrections');
-  await shot(page, 'ui-settings');
+  await shot(page, 'ui-settings-remove-root');
   await confirm.getByRole('button', { name: 'Keep it' }).click();
   await expect(confirm).toHaveCount(0);
   await expect(extraRow).toContainText('3 photos');
