@@ -13,6 +13,7 @@ import { chromium, type Page } from '@playwright/test';
 import { openNodeHost } from '../../main/node-host';
 import { defaultBundleDir, projectRoot } from '../../main/project-paths';
 import { newToken } from '../../main/server/auth';
+import playwrightConfig from '../../playwright.config';
 
 const { values } = parseArgs({
   options: {
@@ -36,17 +37,8 @@ const host = await openNodeHost({
   libraryPath: path.resolve(values.library),
   bundleDir: path.resolve(values.bundle ?? defaultBundleDir),
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+// The same Chromium and flags as the e2e tests.
+const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
 try {
   for (const theme of ['light', 'dark'] as const) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
