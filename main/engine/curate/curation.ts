@@ -218,32 +218,25 @@ export class Curation {
     let event: CorrectionEvent;
     switch (input.action) {
       case 'confirm':
-        event = store.curation.record({
-          captionId: caption.id,
-          action: 'accept',
-          newText: caption.currentText,
-          newState: 'accepted',
-          author,
-        });
-        break;
       case 'reject':
+      case 'skip': {
+        // The caption text stays; only the review state moves (a skip keeps the state it had).
+        const { action, newState } = (
+          {
+            confirm: { action: 'accept', newState: 'accepted' },
+            reject: { action: 'reject', newState: 'rejected' },
+            skip: { action: 'skip', newState: caption.reviewState },
+          } as const
+        )[input.action];
         event = store.curation.record({
           captionId: caption.id,
-          action: 'reject',
+          action,
           newText: caption.currentText,
-          newState: 'rejected',
+          newState,
           author,
         });
         break;
-      case 'skip':
-        event = store.curation.record({
-          captionId: caption.id,
-          action: 'skip',
-          newText: caption.currentText,
-          newState: caption.reviewState,
-          author,
-        });
-        break;
+      }
       case 'suggestion': {
         const k = input.suggestion;
         if (k === undefined || !Number.isInteger(k) || k < 1 || k > 5)

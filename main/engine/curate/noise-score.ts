@@ -23,25 +23,14 @@
  * to spread most (seen on an intermediate checkpoint, docs/curation.md). The two probabilities carry most weight;
  * the ranks are coarse and mostly break ties. The score is in (0, 1) and relative to the library.
  */
+import type { PairEvidence } from './pair-evidence';
+
 export const NOISE_WEIGHTS = { itm: 0.35, momentum: 0.35, captionRank: 0.15, imageRank: 0.15 } as const;
 
-export interface NoiseEvidence {
+/** A pair's evidence: the ITC parts from pair-evidence.ts plus the fusion graph's match probability. */
+export interface NoiseEvidence extends Omit<PairEvidence, 'captions' | 'images'> {
   /** ITM p(match) in [0, 1]; null when the fusion graph was not run for this pair. */
   matchProbability: number | null;
-  /** 1-based rank of the own caption among the image's candidate captions. */
-  captionRank: number;
-  /** 1-based rank of the image among the caption's candidate images. */
-  imageRank: number;
-  /** Momentum pseudo-target mass on the own caption, in [0, 1]. */
-  pseudoTargetMass: number;
-  /** Plain ITC cosine of the pair (a baseline, shown for reference). */
-  cosine: number;
-  /** Cross-entropy of the own caption under the student's softmax over the candidates (confident-learning baseline). */
-  ownCaptionLoss: number;
-  /** Own cosine minus the best competing caption's (pair-evidence.ts); the CL-style margin, image → text. */
-  captionMargin: number;
-  /** Own cosine minus the best competing image's, text → image. */
-  imageMargin: number;
 }
 
 export interface NoiseParts extends NoiseEvidence {
