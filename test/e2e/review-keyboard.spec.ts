@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { curationFor } from '../../main/engine/curate/library-curation';
 import { ImportSession } from '../../main/engine/ingest/import-session';
 import {
+  apiCall,
   expect,
   freshDir,
   serveLibrary,
@@ -60,19 +61,6 @@ async function shown(page: Page): Promise<Shown> {
       t.trim(),
     ),
   };
-}
-
-async function apiCall(host: UiHost, method: string, input: unknown): Promise<unknown> {
-  const url = new URL(host.url);
-  const token = url.searchParams.get('token')!;
-  const res = await fetch(`${url.origin}/api/${method}?token=${token}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  if (!body.ok) throw new Error(JSON.stringify(body.error));
-  return body.value;
 }
 
 test.describe('review panel', () => {

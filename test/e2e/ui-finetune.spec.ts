@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { ImportSession } from '../../main/engine/ingest/import-session';
 import {
+  apiCall,
   expect,
   freshDir,
   serveLibrary,
@@ -30,19 +31,6 @@ async function buildLibrary(dir: string): Promise<string> {
     await session.close();
   }
   return lib;
-}
-
-async function apiCall(host: UiHost, method: string, input: unknown): Promise<unknown> {
-  const url = new URL(host.url);
-  const token = url.searchParams.get('token')!;
-  const res = await fetch(`${url.origin}/api/${method}?token=${token}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  if (!body.ok) throw new Error(JSON.stringify(body.error));
-  return body.value;
 }
 
 const results = async (host: UiHost) =>

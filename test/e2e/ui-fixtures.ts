@@ -80,6 +80,20 @@ export async function serveLibrary(libraryDir: string, bundleDir: string): Promi
   return { host, url: host.browserHost.url, libraryDir };
 }
 
+/** One call of the typed contract over the host's HTTP API (what the renderer does), for a test's own checks. */
+export async function apiCall(host: UiHost, method: string, input: unknown): Promise<unknown> {
+  const url = new URL(host.url);
+  const token = url.searchParams.get('token')!;
+  const res = await fetch(`${url.origin}/api/${method}?token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
+  if (!body.ok) throw new Error(JSON.stringify(body.error));
+  return body.value;
+}
+
 /**
  * A fresh folder under test-results/ for this process (each run proves the import, not a leftover; the pid keeps
  * two test runs on one machine — e.g. two people's `npm test` — from sharing a library, which its lock refuses).
