@@ -26,13 +26,13 @@ from .tokenizer import Tokenizer
 KS = (1, 5, 10)
 
 
-def load_checkpoint_model(path: str) -> ALBEF:
+def load_checkpoint_model(path: str, device: str = "cpu") -> ALBEF:
     ckpt = torch.load(path, map_location="cpu")
     cfg = AlbefConfig.from_dict(ckpt["config"])
     sd = ckpt["model"]
     model = ALBEF(cfg, mlm_head=any(k.startswith("mlm_head.") for k in sd))
     model.load_state_dict(sd)
-    return model.eval()
+    return model.to(device).eval()
 
 
 def recall_at(scores: torch.Tensor, match: torch.Tensor, ks: Sequence[int] = KS) -> Dict[str, float]:
@@ -46,12 +46,14 @@ def recall_at(scores: torch.Tensor, match: torch.Tensor, ks: Sequence[int] = KS)
 
 @torch.no_grad()
 def embed_all(model: ALBEF, tok: Tokenizer, images: torch.Tensor, texts: List[str], bs: int = 128):
+    dev = model.temp.device  # images and token ids move to the model's device a chunk at a time
     img_tok, img_emb = [], []
     for i in range(0, images.shape[0], bs):
-        t = model.encode_image(images[i:i + bs])
+        t = model.encode_image(images[i:i + bs].to(dev))
         img_tok.append(t)
         img_emb.append(model.image_embed(t))
     ids, mask = tok.batch(texts, pad_to=tok.max_length)
+    ids, mask = ids.to(dev), mask.to(dev)
     txt_tok, txt_emb = [], []
     for i in range(0, len(texts), bs):
         t = model.encode_text(ids[i:i + bs], mask[i:i + bs])
@@ -67,7 +69,7 @@ def itm_rerank(model: ALBEF, sim: torch.Tensor, q_is_image: bool, img_tok, txt_t
     k = min(k, sim.shape[1])
     out = sim - 1e4
     top = sim.topk(k, dim=1).indices
-    rows = torch.arange(sim.shape[0]).repeat_interleave(k)
+    rows = torch.arange(sim.shape[0], device=sim.device).repeat_interleave(k)
     cols = top.reshape(-1)
     scores = []
     for s in range(0, rows.numel(), chunk):
@@ -97,8 +99,8 @@ def evaluate_pairs(model: ALBEF, tok: Tokenizer, pairs: Sequence[Pair], k_test: 
     texts, tids = distinct_texts(pairs)
     img_tok, img_emb, txt_tok, txt_mask, txt_emb = embed_all(model, tok, images, texts)
     concept = {c: i for i, c in enumerate(sorted({p.concept for p in pairs}))}
-    iv = torch.tensor([concept[p.concept] for p in pairs])
-    tv = torch.tensor([concept[c] for c in tids])
+    iv = torch.tensor([concept[p.concept] for p in pairs], device=img_emb.device)
+    tv = torch.tensor([concept[c] for c in tids], device=img_emb.device)
     match = iv[:, None] == tv[None, :]
     sim = img_emb @ txt_emb.t()
     res = {"images": len(pairs), "texts": len(texts),
@@ -125,9 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-itm", action="store_true")
     ap.add_argument("--keep-flags", action="store_true", help="keep group == flags rows (dropped by default)")
     ap.add_argument("--out")
+    ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda")
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
-    model = load_checkpoint_model(args.checkpoint)
+    model = load_checkpoint_model(args.checkpoint, args.device)
     tok = Tokenizer.from_file(args.vocab, max_length=min(30, model.config.max_position_embeddings))
     report = {"checkpoint": os.path.abspath(args.checkpoint), "results": {}}
     for m in args.manifest:

@@ -19,8 +19,10 @@ def mask_tokens(input_ids: torch.Tensor, vocab_size: int, pad_id: int, cls_id: i
     """BERT masking (model_pretrain.py `mask`): Bernoulli(prob) over non-[PAD]/[CLS] positions; of those 80%
     → [MASK], half of the rest → a uniform random id in [0, vocab), the remainder unchanged. Labels are -100
     except at masked positions."""
-    ids = input_ids.clone()
-    labels = input_ids.clone()
+    # Random draws come from the CPU generator whatever the device, so a run's masks do not depend on it.
+    dev = input_ids.device
+    ids = input_ids.cpu().clone()
+    labels = ids.clone()
     masked = torch.bernoulli(torch.full(ids.shape, prob), generator=gen).bool()
     masked &= (ids != pad_id) & (ids != cls_id)
     labels[~masked] = -100
@@ -28,7 +30,7 @@ def mask_tokens(input_ids: torch.Tensor, vocab_size: int, pad_id: int, cls_id: i
     ids[replaced] = mask_id
     rand = torch.bernoulli(torch.full(ids.shape, 0.5), generator=gen).bool() & masked & ~replaced
     ids[rand] = torch.randint(vocab_size, ids.shape, generator=gen)[rand]
-    return ids, labels
+    return ids.to(dev), labels.to(dev)
 
 
 def soft_ce(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -38,11 +40,13 @@ def soft_ce(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 def sample_negatives(weights: torch.Tensor, gen: Optional[torch.Generator] = None):
     """One index per row drawn ∝ weights. Rows whose weights are all zero (every other in-batch sample shares
     the row's concept id) have no valid negative: they are returned as invalid instead of raising (spec §1.8)."""
+    dev = weights.device
+    weights = weights.float().cpu()  # drawn with the CPU generator (see mask_tokens)
     valid = weights.sum(dim=1) > 0
     choice = torch.zeros(weights.shape[0], dtype=torch.long)
     if valid.any():
         choice[valid] = torch.multinomial(weights[valid], 1, generator=gen).squeeze(1)
-    return choice, valid
+    return choice.to(dev), valid.to(dev)
 
 
 def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor,
@@ -72,7 +76,7 @@ def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, att
     # from random vectors and toward each other is a collapse attractor (all text/image features equal, zero
     # gradient). So unfilled slots are masked out of both student and teacher logits until they are written.
     unused = model.idx_queue == -100 if use_queue else torch.ones_like(model.idx_queue, dtype=torch.bool)
-    empty = torch.cat([torch.zeros(1, idx.shape[0], dtype=torch.bool), unused], dim=1)
+    empty = torch.cat([torch.zeros(1, idx.shape[0], dtype=torch.bool, device=idx.device), unused], dim=1)
     pos = torch.eq(idx, idx_all).masked_fill(empty, False).float()
     sim_targets = pos / pos.sum(dim=1, keepdim=True)
     with torch.no_grad():
@@ -107,8 +111,8 @@ def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, att
     mask_all = torch.cat([attention_mask, attention_mask[t_rows], attention_mask[neg_txt[i_rows]]], dim=0)
     image_all = torch.cat([image_tokens, image_tokens[neg_img[t_rows]], image_tokens[i_rows]], dim=0)
     logits = model.itm_head(model.fuse(text_all, mask_all, image_all)[:, 0, :])
-    labels = torch.cat([torch.ones(bs, dtype=torch.long),
-                        torch.zeros(t_rows.numel() + i_rows.numel(), dtype=torch.long)])
+    labels = torch.cat([torch.ones(bs, dtype=torch.long, device=logits.device),
+                        torch.zeros(t_rows.numel() + i_rows.numel(), dtype=torch.long, device=logits.device)])
     loss_itm = F.cross_entropy(logits, labels)
     out = {"itc": loss_itc, "itm": loss_itm}
 
@@ -131,6 +135,6 @@ def albef_losses(model: ALBEF, image: torch.Tensor, input_ids: torch.Tensor, att
             distill = -(F.log_softmax(logits_mlm, dim=-1) * soft).sum(-1).mean()
             out["mlm"] = (1 - alpha) * ce + alpha * distill
         else:
-            out["mlm"] = torch.zeros((), requires_grad=True)
+            out["mlm"] = torch.zeros((), device=image.device, requires_grad=True)
     out["loss"] = sum(v for k, v in out.items())
     return out

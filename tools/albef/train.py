@@ -22,7 +22,7 @@ from typing import Dict, List
 
 import torch
 
-from .data import TrainSet, load_eval_images, read_manifest
+from .data import EpochBatches, TrainSet, load_eval_images, read_manifest
 from .evaluate import evaluate_pairs
 from .losses import albef_losses
 from .model import ALBEF, AlbefConfig
@@ -101,6 +101,8 @@ def main(argv=None) -> int:
     ap.add_argument("--p-label", type=float, default=0.6, help="probability of the label caption (else tags)")
     ap.add_argument("--photometric", action="store_true",
                     help="hue-preserving brightness/contrast/saturation/blur jitter on training images (data.py)")
+    ap.add_argument("--shading", action="store_true",
+                    help="lighting augmentation on the drawn object (data.shade), p=0.5 per image")
     ap.add_argument("--ckpt-minutes", type=float, default=5)
     ap.add_argument("--eval-every", type=int, default=0, help="steps between quick evals (0: each epoch)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (pilot)")
@@ -109,6 +111,9 @@ def main(argv=None) -> int:
                     help="with --resume: lengthen the planned schedule by this many minutes (warm restart of the "
                          "cosine from the current point)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="cpu", help="torch device (cuda for a GPU; random draws stay on the CPU)")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="processes making batches (0: in the training loop, as the documented CPU runs do)")
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 is faster than 2 on a busy 2-core machine (OpenMP barriers stall)")
     a = ap.parse_args(argv)
@@ -133,7 +138,8 @@ def main(argv=None) -> int:
     special = {"pad": tok.pad_id, "cls": tok.cls_id, "mask": tok.mask_id}
 
     t_load = time.time()
-    ds = TrainSet(pairs, a.res, seed=a.seed, p_label=a.p_label, p_tags=1.0 - a.p_label, photometric=a.photometric)
+    ds = TrainSet(pairs, a.res, seed=a.seed, p_label=a.p_label, p_tags=1.0 - a.p_label, photometric=a.photometric,
+                  shading=a.shading)
     print(f"{len(ds)} training pairs, {len(ds.concept_index)} concepts, vocab {a.vocab_size}, "
           f"images loaded in {time.time() - t_load:.1f}s", flush=True)
     evals = []
@@ -142,7 +148,7 @@ def main(argv=None) -> int:
         evals.append((os.path.basename(m), ep, load_eval_images(ep, a.res)))
 
     if a.resume and os.path.exists(ckpt_path):
-        ckpt = torch.load(ckpt_path, map_location="cpu")
+        ckpt = torch.load(ckpt_path, map_location="cpu")  # moved to --device below
         cfg = AlbefConfig.from_dict(ckpt["config"])
         model = ALBEF(cfg, mlm_head=not a.no_mlm)
         model.load_state_dict(ckpt["model"])
@@ -152,6 +158,8 @@ def main(argv=None) -> int:
         ckpt, cfg = None, build_config(a)
         model = ALBEF(cfg, mlm_head=not a.no_mlm)
         start_step, start_epoch, plan, wall_before = 0, 0, None, 0.0
+    dev = torch.device(a.device)
+    model.to(dev)  # before the optimizer is built/loaded, so its state lives on the same device
     n_params = sum(p.numel() for n, p in model.named_parameters() if p.requires_grad)
     print(f"config {json.dumps(cfg.to_dict())}\ntrainable params {n_params / 1e6:.2f} M", flush=True)
     opt = torch.optim.AdamW(param_groups(model, a.wd), lr=a.lr)
@@ -193,9 +201,15 @@ def main(argv=None) -> int:
         elog.flush()
         print("eval", json.dumps(row), flush=True)
 
+    def epoch_batches(batches, first):
+        if a.workers <= 0:
+            return (ds.batch(batches[bi]) for bi in range(first, len(batches)))
+        return iter(torch.utils.data.DataLoader(EpochBatches(ds, batches, epoch, first, a.seed), batch_size=None,
+                                                num_workers=a.workers, prefetch_factor=4))
+
     while progress() < 1.0:
         batches = ds.epoch_order(epoch, a.batch, a.seed)
-        for bi in range(step - epoch * steps_per_epoch, len(batches)):
+        for made in epoch_batches(batches, step - epoch * steps_per_epoch):
             if progress() >= 1.0 or (a.max_steps and step - start_step >= a.max_steps):
                 break
             ts = time.time()
@@ -203,8 +217,9 @@ def main(argv=None) -> int:
             for g in opt.param_groups:
                 g["lr"] = lr
             alpha = a.alpha * min(1.0, (step + 1) / steps_per_epoch)  # ramp over the first epoch
-            image, caps, idx = ds.batch(batches[bi])
+            image, caps, idx = made
             ids, mask = train_tok.batch(caps)
+            image, ids, mask, idx = (t.to(dev, non_blocking=True) for t in (image, ids, mask, idx))
             losses = albef_losses(model, image, ids, mask, idx, alpha, special, mlm=not a.no_mlm, gen=gen,
                                   mlm_rows=a.mlm_rows, use_queue=step >= queue_warmup,
                                   momentum=cfg.momentum * min(1.0, step / a.momentum_warmup)

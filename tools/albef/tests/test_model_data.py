@@ -87,3 +87,29 @@ def test_photometric_jitter_changes_brightness_or_sharpness_but_never_the_hue():
     assert changed >= 30  # p(no change) = 0.5^3 · 0.7 ≈ 0.09 per draw
     a = albef_data.photometric_jitter(im, random.Random(7)).tobytes()
     assert a == albef_data.photometric_jitter(im, random.Random(7)).tobytes()
+
+
+def test_shading_lights_the_drawn_object_and_leaves_the_white_background_white():
+    im = Image.new("RGB", (48, 48), (255, 255, 255))
+    im.paste((200, 120, 20), (12, 12, 36, 36))  # an orange square on white
+    changed = 0
+    for seed in range(20):
+        out = albef_data.shade(im, random.Random(seed))
+        assert out.size == im.size and out.mode == "RGB"
+        assert out.getpixel((1, 1)) == (255, 255, 255) and out.getpixel((46, 46)) == (255, 255, 255)
+        inside = [out.getpixel((x, y)) for x in (14, 24, 33) for y in (14, 24, 33)]
+        changed += len(set(inside)) > 1  # a falloff across the object, not one flat colour
+    assert changed == 20
+    assert albef_data.shade(im, random.Random(3)).tobytes() == albef_data.shade(im, random.Random(3)).tobytes()
+
+
+def test_loader_batches_do_not_depend_on_which_worker_draws_them(tmp_path):
+    path = _manifest(tmp_path, [(f"thing {i}", "", f"c{i}", (20 * i, 100, 200, 255)) for i in range(6)])
+    ds = TrainSet(read_manifest(path), res=16, seed=0, photometric=True, shading=True)
+    batches = ds.epoch_order(0, 2)
+    a = albef_data.EpochBatches(ds, batches, epoch=0, first=1, seed=0)
+    assert len(a) == 2
+    first, again = a[1], albef_data.EpochBatches(ds, batches, epoch=0, first=0, seed=0)[2]
+    assert torch.equal(first[0], again[0]) and first[1] == again[1] and torch.equal(first[2], again[2])
+    other_epoch = albef_data.EpochBatches(ds, batches, epoch=1, first=1, seed=0)[1]
+    assert not torch.equal(first[0], other_epoch[0])

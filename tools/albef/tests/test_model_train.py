@@ -57,3 +57,13 @@ def test_training_writes_official_layout_checkpoint_and_log_then_resumes(tmp_pat
             assert 0 <= r["R@1"] <= r["R@5"] <= r["R@10"] <= 100.0
         assert res[mode]["i2t"]["R@10"] == 100.0  # only 6 distinct texts: every image's top-10 holds its id
 
+
+
+def test_training_with_loader_workers_and_shading_runs_the_same_schedule(tmp_path):
+    manifest = _manifest(tmp_path)
+    run = str(tmp_path / "run")
+    assert train.main(["--run", run, "--train", manifest, "--epochs", "2", "--workers", "2", "--shading",
+                       "--photometric", "--device", "cpu", "--emojibase", "", *TINY]) == 0
+    steps = [json.loads(x)["step"] for x in open(f"{run}/log.jsonl")]
+    assert steps == [1, 2, 3, 4, 5, 6]
+    assert torch.load(f"{run}/checkpoint_last.pth", map_location="cpu")["epoch"] == 2
