@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../api-binding';
 import type { AppContext } from '../app-context';
-import { makeTempDir } from '../engine/store/test-support/temp-dir';
+import { useTempDir } from '../engine/store/test-support/temp-dir';
 import { makeConceptLibrary } from '../engine/search/test-support/concept-library';
 import { EventHub } from '../event-hub';
 import { createHandlers } from './index';
 
-let tmp: ReturnType<typeof makeTempDir>;
+const tmp = useTempDir('pairscope-search-api-');
 let lib: Awaited<ReturnType<typeof makeConceptLibrary>>;
 const call = { transport: 'http' } as const;
 
@@ -22,14 +22,8 @@ function dispatcher(withLibrary: boolean) {
   return createDispatcher(createHandlers(ctx), { logError: () => {} });
 }
 
-beforeEach(async () => {
-  tmp = makeTempDir('pairscope-search-api-');
-  lib = await makeConceptLibrary(tmp.dir, 60);
-});
-afterEach(() => {
-  lib.close();
-  tmp.remove();
-});
+beforeEach(async () => (lib = await makeConceptLibrary(tmp.dir, 60)));
+afterEach(() => lib.close());
 
 describe('search.query over the API contract', () => {
   it('returns results in rank order, each with a path and a score', async () => {

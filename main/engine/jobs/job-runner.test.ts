@@ -1,20 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { LibraryStore } from '../store/library-store';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LibraryStore } from '../store/library-store';
+import { useTempStore } from '../store/test-support/temp-store';
 import type { JobProgress } from './job-progress';
 import { JobRunner, type JobContext } from './job-runner';
 
-let tmp: ReturnType<typeof makeTempDir>;
+const lib = useTempStore('pairscope-jobs-');
 let store: LibraryStore;
-beforeEach(() => {
-  tmp = makeTempDir('pairscope-jobs-');
-  store = LibraryStore.open(join(tmp.dir, 'lib.pairscope'));
-});
-afterEach(() => {
-  if (!store.isClosed) store.close();
-  tmp.remove();
-});
+beforeEach(() => (store = lib.store));
 
 /** A job that commits one numbered step at a time into the settings table, resuming at its cursor. */
 function steps(n: number, gate?: Promise<void>) {

@@ -1,15 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ThumbnailCache } from '../ingest/thumbnails';
-import { LibraryStore } from '../store/library-store';
+import type { LibraryStore } from '../store/library-store';
+import { useTempStore } from '../store/test-support/temp-store';
 import { MediaCatalog } from './media-catalog';
 
 const HASH = (n: number) => n.toString(16).padStart(64, '0');
 
 describe('MediaCatalog (photo grid, sidebar, lightbox reads)', () => {
-  let dir: string;
+  const lib = useTempStore('pairscope-catalog-');
   let store: LibraryStore;
   let catalog: MediaCatalog;
   let root: string;
@@ -26,21 +26,16 @@ describe('MediaCatalog (photo grid, sidebar, lightbox reads)', () => {
     });
 
   beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'catalog-'));
-    root = path.join(dir, 'photos');
+    store = lib.store;
+    root = path.join(lib.dir, 'photos');
     mkdirSync(path.join(root, 'trip'), { recursive: true });
-    store = LibraryStore.open(path.join(dir, 'library.pairscope'));
     const mv = store.modelVersions.ensure({ name: 'm', embedDim: 2, featureDim: 2, bundleSha256: 'x' });
     catalog = new MediaCatalog({
       store,
       browse: store.browse,
-      thumbnails: new ThumbnailCache(path.join(dir, 'cache')),
+      thumbnails: new ThumbnailCache(path.join(lib.dir, 'cache')),
       modelVersionId: mv.id,
     });
-  });
-  afterEach(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('pages newest first with totals, filters by folder, and sees rows added after the first page', () => {
@@ -99,8 +94,8 @@ describe('MediaCatalog (photo grid, sidebar, lightbox reads)', () => {
 
   it('serves an original only from inside its root: a symlink pointing out is refused, thumbnails need a file', async () => {
     writeFileSync(path.join(root, 'a.jpg'), 'jpeg');
-    writeFileSync(path.join(dir, 'secret.jpg'), 'secret');
-    symlinkSync(path.join(dir, 'secret.jpg'), path.join(root, 'link.jpg'));
+    writeFileSync(path.join(lib.dir, 'secret.jpg'), 'secret');
+    symlinkSync(path.join(lib.dir, 'secret.jpg'), path.join(root, 'link.jpg'));
     const inside = add('a.jpg', 1, 1);
     const outside = add('link.jpg', 2, 2);
     expect(await catalog.fileFor(inside, 'original')).toEqual({
@@ -109,7 +104,7 @@ describe('MediaCatalog (photo grid, sidebar, lightbox reads)', () => {
     });
     expect(await catalog.fileFor(outside, 'original')).toBeNull();
     expect(await catalog.fileFor(inside, 'grid')).toBeNull();
-    const thumb = new ThumbnailCache(path.join(dir, 'cache')).pathOf(HASH(1), 'grid');
+    const thumb = new ThumbnailCache(path.join(lib.dir, 'cache')).pathOf(HASH(1), 'grid');
     mkdirSync(path.dirname(thumb), { recursive: true });
     writeFileSync(thumb, 'webp');
     expect(await catalog.fileFor(inside, 'grid')).toEqual({ file: thumb, contentType: 'image/webp' });

@@ -1,12 +1,10 @@
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../store/test-support/temp-dir';
 import { ImageTokenCache } from './image-token-cache';
 
-let tmp: ReturnType<typeof makeTempDir>;
-beforeEach(() => (tmp = makeTempDir('pairscope-tokens-')));
-afterEach(() => tmp.remove());
+const tmp = useTempDir('pairscope-tokens-');
 
 const tokens = (fill: number) => ({ data: new Float32Array(10 * 25).fill(fill), count: 10, width: 25 }); // 1000 B + 12
 

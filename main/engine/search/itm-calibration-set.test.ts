@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { useTempDir } from '../store/test-support/temp-dir';
 import { calibrateItm } from './itm-calibration-set';
 import { calibrationKey } from './search-session';
 import { makeConceptLibrary } from './test-support/concept-library';
 
-let tmp: ReturnType<typeof makeTempDir>;
+const tmp = useTempDir('pairscope-calibrate-');
 let lib: Awaited<ReturnType<typeof makeConceptLibrary>>;
-beforeEach(async () => {
-  tmp = makeTempDir('pairscope-calibrate-');
-  lib = await makeConceptLibrary(tmp.dir, 200);
-});
-afterEach(() => {
-  lib.close();
-  tmp.remove();
-});
+beforeEach(async () => (lib = await makeConceptLibrary(tmp.dir, 200)));
+afterEach(() => lib.close());
 
 describe('calibrateItm on a library’s own pairs', () => {
   it('fits on half the pairs, lowers the calibration error on the other half, and stores the fit', async () => {

@@ -1,20 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { useTempDir } from '../store/test-support/temp-dir';
 import { isSearchError } from './search-error';
 import { makeConceptLibrary } from './test-support/concept-library';
 
-let tmp: ReturnType<typeof makeTempDir>;
+const tmp = useTempDir('pairscope-search-');
 let lib: Awaited<ReturnType<typeof makeConceptLibrary>>;
-beforeEach(async () => {
-  tmp = makeTempDir('pairscope-search-');
-  lib = await makeConceptLibrary(tmp.dir, 200, { exactFilterMax: 30 });
-});
-afterEach(() => {
-  lib.close();
-  tmp.remove();
-});
+beforeEach(async () => (lib = await makeConceptLibrary(tmp.dir, 200, { exactFilterMax: 30 })));
+afterEach(() => lib.close());
 
 const conceptOf = (path: string) => lib.encoder.imageConcepts.get(path)!.split(' ').sort().join(' ');
 

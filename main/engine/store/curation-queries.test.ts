@@ -1,15 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { CaptionQueries } from './caption-queries';
 import { openLibraryDatabase } from './library-database';
 import { LibraryStore } from './library-store';
 import { MediaQueries } from './media-queries';
 import { migrations } from './migrations';
-import { makeTempDir } from './test-support/temp-dir';
+import { useTempDir } from './test-support/temp-dir';
 
-let tmp: ReturnType<typeof makeTempDir>;
-beforeEach(() => (tmp = makeTempDir('pairscope-curation-store-')));
-afterEach(() => tmp.remove());
+const tmp = useTempDir('pairscope-curation-store-');
 
 describe('curation store (migration 4)', () => {
   it('keeps every correction of a version-3 library, with its id, and undoes a pre-migration event by its action', () => {

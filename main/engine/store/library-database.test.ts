@@ -1,18 +1,16 @@
 import Database from 'better-sqlite3';
 import { readFileSync, statSync, truncateSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStoreError } from './errors';
 import { openLibraryDatabase } from './library-database';
 import { LibraryStore } from './library-store';
 import { MediaQueries } from './media-queries';
 import { migrations } from './migrations/index';
 import { spawnTs, waitForExit, waitForLine } from './test-support/child-process';
-import { makeTempDir } from './test-support/temp-dir';
+import { useTempDir } from './test-support/temp-dir';
 
-let tmp: ReturnType<typeof makeTempDir>;
-beforeEach(() => (tmp = makeTempDir()));
-afterEach(() => tmp.remove());
+const tmp = useTempDir();
 
 function schemaOf(file: string): string[] {
   const db = new Database(file, { readonly: true });

@@ -1,19 +1,11 @@
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isStoreError } from './errors';
-import { LibraryStore } from './library-store';
-import { makeTempDir } from './test-support/temp-dir';
+import type { LibraryStore } from './library-store';
+import { useTempStore } from './test-support/temp-store';
 
-let tmp: ReturnType<typeof makeTempDir>;
+const lib = useTempStore();
 let store: LibraryStore;
-beforeEach(() => {
-  tmp = makeTempDir();
-  store = LibraryStore.open(join(tmp.dir, 'lib.db'));
-});
-afterEach(() => {
-  store.close();
-  tmp.remove();
-});
+beforeEach(() => (store = lib.store));
 
 const photo = (n: number) => ({
   path: `/p/${n}.jpg`,

@@ -1,16 +1,14 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStoreError } from './errors';
 import { LibraryStore } from './library-store';
 import { salvageLibrary } from './salvage';
-import { makeTempDir } from './test-support/temp-dir';
+import { useTempDir } from './test-support/temp-dir';
 import { randomUnitVector, rng, seedImages } from './test-support/seed';
 
-let tmp: ReturnType<typeof makeTempDir>;
-beforeEach(() => (tmp = makeTempDir('pairscope-salvage-')));
-afterEach(() => tmp.remove());
+const tmp = useTempDir('pairscope-salvage-');
 
 function rows(file: string, sql: string): unknown[] {
   const db = new Database(file, { readonly: true });

@@ -1,18 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { LibraryStore } from './library-store';
-import { makeTempDir } from './test-support/temp-dir';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LibraryStore } from './library-store';
+import { useTempStore } from './test-support/temp-store';
 
-let tmp: ReturnType<typeof makeTempDir>;
+const lib = useTempStore('pairscope-version-store-');
 let store: LibraryStore;
-beforeEach(() => {
-  tmp = makeTempDir('pairscope-version-store-');
-  store = LibraryStore.open(join(tmp.dir, 'lib.pairscope'));
-});
-afterEach(() => {
-  store.close();
-  tmp.remove();
-});
+beforeEach(() => (store = lib.store));
 
 function seed() {
   const base = store.modelVersions.ensure({ name: 'bundle', embedDim: 2, featureDim: 3 });

@@ -1,17 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LibraryStore } from '../store/library-store';
 import { randomUnitVector, rng, seedImages } from '../store/test-support/seed';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { useTempDir } from '../store/test-support/temp-dir';
 import { VectorIndex } from '../vector/vector-index';
 import { buildVersionGraphs } from './version-graphs';
 
 const DIM = 32;
-let tmp: ReturnType<typeof makeTempDir>;
-beforeEach(() => {
-  tmp = makeTempDir('pairscope-version-graphs-test-');
-});
-afterEach(() => tmp.remove());
+const tmp = useTempDir('pairscope-version-graphs-test-');
 
 function unitVectors(n: number, seed: number): Float32Array[] {
   const next = rng(seed);

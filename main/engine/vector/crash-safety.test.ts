@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LibraryStore } from '../store/library-store';
 import { spawnTs, waitForExit } from '../store/test-support/child-process';
 import { randomUnitVector, rng, seedImages } from '../store/test-support/seed';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { useTempDir } from '../store/test-support/temp-dir';
 import { defaultGraphCacheDir } from './graph-blob';
 import { VectorIndex } from './vector-index';
 
@@ -12,9 +12,7 @@ const TOTAL = 12_000;
 const BATCH = 200;
 const DIM = 16;
 
-let tmp: ReturnType<typeof makeTempDir>;
-beforeEach(() => (tmp = makeTempDir()));
-afterEach(() => tmp.remove());
+const tmp = useTempDir();
 
 describe('crash safety', () => {
   it('a writer SIGKILLed mid bulk-insert leaves a consistent library; repeating the insert adds no duplicates', async () => {

@@ -1,20 +1,16 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LibraryStore } from '../store/library-store';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { useTempDir } from '../store/test-support/temp-dir';
 import { randomUnitVector, rng, seedImages } from '../store/test-support/seed';
 import { EF_LADDER } from './ef-calibration';
 import { exactTopK } from './exact-search';
 import { VectorIndex } from './vector-index';
 
 const DIM = 32;
-let tmp: ReturnType<typeof makeTempDir>;
+const tmp = useTempDir();
 let file: string;
-beforeEach(() => {
-  tmp = makeTempDir();
-  file = join(tmp.dir, 'lib.db');
-});
-afterEach(() => tmp.remove());
+beforeEach(() => (file = join(tmp.dir, 'lib.db')));
 
 function uniform(n: number, seed: number): Float32Array[] {
   const next = rng(seed);

@@ -1,21 +1,17 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LibraryStore } from '../store/library-store';
-import { makeTempDir } from '../store/test-support/temp-dir';
+import { useTempDir } from '../store/test-support/temp-dir';
 import { randomUnitVector, rng, seedImages } from '../store/test-support/seed';
 import Database from 'better-sqlite3';
 import { defaultGraphCacheDir } from './graph-blob';
 import { VectorIndex, type IndexOpenStatus } from './vector-index';
 
 const DIM = 32;
-let tmp: ReturnType<typeof makeTempDir>;
+const tmp = useTempDir();
 let file: string;
-beforeEach(() => {
-  tmp = makeTempDir();
-  file = join(tmp.dir, 'lib.db');
-});
-afterEach(() => tmp.remove());
+beforeEach(() => (file = join(tmp.dir, 'lib.db')));
 
 function library(): { store: LibraryStore; mv: number } {
   const store = LibraryStore.open(file);
