@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 
 from PIL import Image
 
@@ -25,21 +26,20 @@ def pack(manifest: str, out: str, lossless: bool, quality: int = 90) -> int:
             if not line.strip():
                 continue
             r = json.loads(line)
-            rel = os.path.splitext(r["image"])[0] + (".webp" if lossless else f".q{quality}.webp")
+            stem, ext = os.path.splitext(r["image"])
+            src = os.path.join(src_base, r["image"])
+            # a lossless copy of an already compressed source (the GCompris photos) keeps its bytes
+            copy = lossless and ext.lower() in (".webp", ".jpg", ".jpeg")
+            rel = stem + (ext if copy else ".webp" if lossless else f".q{quality}.webp")
             dst = os.path.join(out, rel)
             if not os.path.exists(dst):
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
-                src = os.path.join(src_base, r["image"])
-                im = Image.open(src)
-                if lossless and im.format in ("WEBP", "JPEG"):  # already compressed at the source: copy bytes
-                    dst = os.path.splitext(dst)[0] + os.path.splitext(src)[1]
-                    rel = os.path.splitext(rel)[0] + os.path.splitext(src)[1]
-                    with open(src, "rb") as fi, open(dst, "wb") as fo:
-                        fo.write(fi.read())
+                if copy:
+                    shutil.copyfile(src, dst)
                 elif lossless:
-                    im.save(dst, "WEBP", lossless=True, method=6)
+                    Image.open(src).save(dst, "WEBP", lossless=True, method=6)
                 else:
-                    im.save(dst, "WEBP", quality=quality, method=6)
+                    Image.open(src).save(dst, "WEBP", quality=quality, method=6)
             r["image"] = rel
             rows.append(json.dumps(r, ensure_ascii=False))
     with open(os.path.join(out, os.path.basename(manifest)), "w", encoding="utf-8") as f:
