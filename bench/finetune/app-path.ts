@@ -21,8 +21,8 @@ import { fineTuneLibrary } from '../../main/engine/train/library-fine-tune';
 import { LibraryVersions } from '../../main/engine/train/library-versions';
 import { runFineTuneInWorker } from '../../main/engine/train/run-fine-tune-worker';
 import { StoreFineTunePort } from '../../main/engine/train/store-fine-tune-port';
-import { syntheticLibrary } from '../../main/engine/train/synthetic-pairs';
 import { VectorIndex } from '../../main/engine/vector/vector-index';
+import { benchLibrary, BENCH_EMBED_DIM } from './bench-library';
 
 const { values } = parseArgs({
   options: {
@@ -33,23 +33,12 @@ const { values } = parseArgs({
   },
 });
 const W = Number(values.width);
-const E = 256;
+const E = BENCH_EMBED_DIM;
 const log = (s: string) => process.stderr.write(`[bench/finetune/app-path ${new Date().toISOString()}] ${s}\n`);
 const sec = (t0: number) => (performance.now() - t0) / 1000;
 
 const loadAtStart = loadavg();
-const lib = syntheticLibrary({
-  concepts: Math.round(Number(values.pairs) / 4),
-  pairsPerConcept: 4,
-  imageWidth: W,
-  textWidth: W,
-  embedDim: E,
-  latentDim: 64,
-  styles: 3,
-  hardNoise: 0,
-  heldOutFraction: 0.1,
-  seed: 3,
-});
+const lib = benchLibrary(Number(values.pairs), W);
 const N = lib.pairs.length;
 const dir = mkdtempSync(join(tmpdir(), 'pairscope-bench-app-path-'));
 const bundleDir = join(dir, 'bundle');

@@ -14,9 +14,9 @@ import { LibraryStore } from '../../main/engine/store/library-store';
 import { fineTuneHeads } from '../../main/engine/train/fine-tune';
 import { matMulABt } from '../../main/engine/train/matmul';
 import { reprojectEmbeddings } from '../../main/engine/train/reproject';
-import { syntheticLibrary } from '../../main/engine/train/synthetic-pairs';
 import { buildVersionGraphs } from '../../main/engine/train/version-graphs';
 import { VectorIndex } from '../../main/engine/vector/vector-index';
+import { benchLibrary, BENCH_EMBED_DIM } from './bench-library';
 
 const { values } = parseArgs({
   options: {
@@ -31,9 +31,7 @@ const { values } = parseArgs({
   },
 });
 const W = Number(values.width);
-const E = 256;
-const perConcept = 4;
-const concepts = Math.round(Number(values.pairs) / perConcept);
+const E = BENCH_EMBED_DIM;
 const log = (s: string) => process.stderr.write(`[bench/finetune ${new Date().toISOString()}] ${s}\n`);
 const sec = (t0: number) => (performance.now() - t0) / 1000;
 
@@ -52,18 +50,7 @@ function gemmGflops(): number {
 
 const loadAtStart = loadavg();
 let t0 = performance.now();
-const lib = syntheticLibrary({
-  concepts,
-  pairsPerConcept: perConcept,
-  imageWidth: W,
-  textWidth: W,
-  embedDim: E,
-  latentDim: 64,
-  styles: 3,
-  hardNoise: 0,
-  heldOutFraction: 0.1,
-  seed: 3,
-});
+const lib = benchLibrary(Number(values.pairs), W);
 const N = lib.pairs.length;
 log(`synthetic library: ${N} pairs, ${W}-d features, generated in ${sec(t0).toFixed(1)} s; cpus=${cpus().length}`);
 const gemmBefore = gemmGflops();
